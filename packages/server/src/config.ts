@@ -1,0 +1,74 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Boot-time configuration. This is the only module that reads `process.env`. */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  TANFANG_DATA_DIR: z.string().min(1).default('./data'),
+  TANFANG_DEMO_PASSWORD: z
+    .string()
+    .min(10, 'must be at least 10 characters with letters and digits')
+    .regex(/[A-Za-z]/, 'must contain a letter')
+    .regex(/\d/, 'must contain a digit')
+    .default('tanfang-demo-2026'),
+  TANFANG_DEMO: z.enum(['auto', 'off']).default('auto'),
+  TANFANG_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  TANFANG_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  TANFANG_SECURE_COOKIES: z.enum(['true', 'false', 'auto']).default('auto'),
+  TANFANG_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TANFANG_WEB_DIR: z.string().min(1).optional(),
+  NODE_ENV: z.string().optional(),
+});
+
+/** Validated configuration. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  demoPassword: string;
+  demo: 'auto' | 'off';
+  trustProxy: boolean;
+  sessionHours: number;
+  secureCookies: 'true' | 'false' | 'auto';
+  logLevel: z.infer<typeof EnvSchema>['TANFANG_LOG_LEVEL'];
+  webDir: string | undefined;
+}
+
+/** Raised when an environment variable is invalid; its message names the variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads and validates the configuration; throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(
+      (issue) => `  ${issue.path.join('.')}=${JSON.stringify(env[String(issue.path[0])] ?? '')}: ${issue.message}`,
+    );
+    throw new ConfigError(`配置错误 (invalid configuration):\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.TANFANG_DATA_DIR),
+    demoPassword: e.TANFANG_DEMO_PASSWORD,
+    demo: e.TANFANG_DEMO,
+    trustProxy: e.TANFANG_TRUST_PROXY === 'true',
+    sessionHours: e.TANFANG_SESSION_HOURS,
+    secureCookies: e.TANFANG_SECURE_COOKIES,
+    logLevel: e.TANFANG_LOG_LEVEL,
+    webDir: e.TANFANG_WEB_DIR ? path.resolve(e.TANFANG_WEB_DIR) : undefined,
+  };
+}
+
+/** The version of this build, from the root package.json. */
+export const VERSION = '0.1.0';

@@ -1,0 +1,76 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** A timestamptz column with a default: read as Date, written as Date or ISO string. */
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A nullable timestamptz column. */
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** A required timestamptz column. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+/** `regions`: national statistical division codes (统计用区划代码). */
+export interface RegionsTable {
+  code: string;
+  name: string;
+  level: 'province' | 'city' | 'county' | 'township' | 'village';
+  parent_code: string | null;
+}
+
+/** `users`: staff and visitor accounts, each scoped to a region-code prefix. */
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  jurisdiction: string;
+  phone: string | null;
+  password_hash: string;
+  status: Generated<'active' | 'disabled'>;
+  failed_attempts: Generated<number>;
+  locked_until: NullableTimestamp;
+  last_login_at: NullableTimestamp;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+/** `sessions`: server-side sessions; the cookie holds a secret whose SHA-256 is the key. */
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: DefaultTimestamp;
+  last_seen_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** `audit_log`: every change and every read of personal data. */
+export interface AuditLogTable {
+  id: string;
+  at: DefaultTimestamp;
+  actor_id: string | null;
+  actor_username: string | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  region_code: string | null;
+  request_id: string | null;
+  ip: string | null;
+  detail: ColumnType<Record<string, unknown> | null, string | null, string | null>;
+}
+
+/** `schema_migrations`: applied migrations. */
+export interface SchemaMigrationsTable {
+  version: string;
+  name: string;
+  applied_at: DefaultTimestamp;
+}
+
+/** The database as Kysely sees it. */
+export interface DB {
+  regions: RegionsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  audit_log: AuditLogTable;
+  schema_migrations: SchemaMigrationsTable;
+}

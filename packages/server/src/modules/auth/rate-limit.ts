@@ -1,0 +1,32 @@
+/** A fixed-window counter per key, kept in memory (one server process; see docs/architecture.md). */
+export class RateLimiter {
+  private readonly hits = new Map<string, { count: number; resetAt: number }>();
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Counts one attempt for `key`; returns false when the key is over its limit. */
+  take(key: string): boolean {
+    const now = this.now();
+    if (this.hits.size > 10_000) this.prune(now);
+    const entry = this.hits.get(key);
+    if (!entry || entry.resetAt <= now) {
+      this.hits.set(key, { count: 1, resetAt: now + this.windowMs });
+      return true;
+    }
+    entry.count += 1;
+    return entry.count <= this.limit;
+  }
+
+  /** Seconds until `key` may try again. */
+  retryAfter(key: string): number {
+    const entry = this.hits.get(key);
+    return entry ? Math.max(1, Math.ceil((entry.resetAt - this.now()) / 1000)) : 0;
+  }
+
+  private prune(now: number): void {
+    for (const [key, entry] of this.hits) if (entry.resetAt <= now) this.hits.delete(key);
+  }
+}

@@ -1,0 +1,29 @@
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { AuditService } from './modules/audit/audit.service.js';
+import { AuthService } from './modules/auth/auth.service.js';
+import { RegionsService } from './modules/regions/regions.service.js';
+import { UsersService } from './modules/users/users.service.js';
+
+/** Every service, built once per process over one database. */
+export interface Services {
+  database: Database;
+  regions: RegionsService;
+  users: UsersService;
+  auth: AuthService;
+  audit: AuditService;
+}
+
+/** Wires the services together. */
+export function createServices(database: Database, config: Pick<Config, 'sessionHours'>): Services {
+  const db = database.db;
+  const regions = new RegionsService(db);
+  const users = new UsersService(db, regions);
+  return {
+    database,
+    regions,
+    users,
+    auth: new AuthService(db, users, config.sessionHours),
+    audit: new AuditService(db),
+  };
+}
