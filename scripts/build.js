@@ -20,13 +20,31 @@ function newest(dir) {
 }
 
 console.log('构建服务端 (tsc)…');
-run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b', 'packages/domain', 'packages/server']);
+run(process.execPath, [
+  path.join(root, 'node_modules/typescript/bin/tsc'),
+  '-b',
+  'packages/domain',
+  'packages/server',
+]);
 
 const webIndex = path.join(root, 'packages/web/dist/index.html');
-const webSources = Math.max(newest(path.join(root, 'packages/web')), newest(path.join(root, 'packages/domain/src')));
-if (!fs.existsSync(webIndex) || fs.statSync(webIndex).mtimeMs < webSources || process.argv.includes('--force')) {
+const webSources = Math.max(
+  newest(path.join(root, 'packages/web')),
+  newest(path.join(root, 'packages/domain/src')),
+);
+if (
+  !fs.existsSync(webIndex) ||
+  fs.statSync(webIndex).mtimeMs < webSources ||
+  process.argv.includes('--force')
+) {
   console.log('构建控制台 (vite)…');
-  run(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', 'packages/web', '--logLevel', 'warn']);
+  run(process.execPath, [
+    path.join(root, 'node_modules/vite/bin/vite.js'),
+    'build',
+    'packages/web',
+    '--logLevel',
+    'warn',
+  ]);
 } else {
   console.log('控制台已是最新，跳过构建');
 }

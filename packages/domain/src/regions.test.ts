@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { RegionCode, isWithinJurisdiction, parentRegionCode, regionCodePath, regionLevelOf } from './regions.js';
+import {
+  RegionCode,
+  isWithinJurisdiction,
+  parentRegionCode,
+  regionCodePath,
+  regionLevelOf,
+} from './regions.js';
 
 describe('region codes', () => {
   it('tells the level from the length of the code', () => {
@@ -15,7 +21,13 @@ describe('region codes', () => {
   it('walks up from a village to its province', () => {
     expect(parentRegionCode('210624100201')).toBe('210624100');
     expect(parentRegionCode('21')).toBeUndefined();
-    expect(regionCodePath('210624100201')).toEqual(['21', '2106', '210624', '210624100', '210624100201']);
+    expect(regionCodePath('210624100201')).toEqual([
+      '21',
+      '2106',
+      '210624',
+      '210624100',
+      '210624100201',
+    ]);
   });
 
   it('treats a jurisdiction as a code prefix', () => {

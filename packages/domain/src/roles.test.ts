@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ROLES, ROLE_LABELS, ROLE_JURISDICTION_LEVELS, canManageUsers, canReadAudit } from './roles.js';
+import {
+  ROLES,
+  ROLE_LABELS,
+  ROLE_JURISDICTION_LEVELS,
+  canManageUsers,
+  canReadAudit,
+} from './roles.js';
 
 describe('roles', () => {
   it('gives every role a Chinese label and at least one jurisdiction level', () => {

@@ -21,8 +21,18 @@ import type { Services } from './services.js';
 /** The built console, served at `/`. */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every API route as 'METHOD /url', for tests that must cover them all. */
+    apiRoutes: string[];
+  }
+}
+
 /** Options of the HTTP app. */
-export type AppOptions = Pick<Config, 'trustProxy' | 'sessionHours' | 'secureCookies' | 'logLevel' | 'webDir'>;
+export type AppOptions = Pick<
+  Config,
+  'trustProxy' | 'sessionHours' | 'secureCookies' | 'logLevel' | 'webDir'
+>;
 
 /** Builds the HTTP app: the API under /api, OpenAPI at /docs, the console at /. */
 export async function buildApp(services: Services, options: AppOptions): Promise<FastifyInstance> {
@@ -36,6 +46,13 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   });
   // Validation is done by the domain's zod schemas in the services; route schemas are documentation.
   app.setValidatorCompiler(() => () => true);
+  const routes: string[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const m of methods)
+      if (m !== 'HEAD' && route.url.startsWith('/api/')) routes.push(`${m} ${route.url}`);
+  });
+  app.decorate('apiRoutes', routes);
   installErrorHandler(app);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -58,7 +75,11 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   });
   await app.register(swagger, {
     openapi: {
-      info: { title: '探访关爱 tanfang API', version: VERSION, description: '特殊困难老年人探访关爱服务系统接口' },
+      info: {
+        title: '探访关爱 tanfang API',
+        version: VERSION,
+        description: '特殊困难老年人探访关爱服务系统接口',
+      },
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: 'tf_session' },
@@ -71,7 +92,8 @@ export async function buildApp(services: Services, options: AppOptions): Promise
 
   installSession(app, services);
   const secure = (req: FastifyRequest) =>
-    options.secureCookies === 'true' || (options.secureCookies === 'auto' && req.protocol === 'https');
+    options.secureCookies === 'true' ||
+    (options.secureCookies === 'auto' && req.protocol === 'https');
   healthRoutes(app, services);
   authRoutes(app, services, { hours: options.sessionHours, secure });
   regionsRoutes(app, services);

@@ -6,11 +6,16 @@ import type { Config } from './config.js';
 
 /** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite in the data dir. */
 export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
-  return config.databaseUrl ? openPostgres(config.databaseUrl) : openPglite({ dataDir: config.dataDir });
+  return config.databaseUrl
+    ? openPostgres(config.databaseUrl)
+    : openPglite({ dataDir: config.dataDir });
 }
 
 /** Migrates, and loads the bundled regions on a new database. */
-export async function prepareDatabase(database: Database, log: (line: string) => void): Promise<void> {
+export async function prepareDatabase(
+  database: Database,
+  log: (line: string) => void,
+): Promise<void> {
   await migrate(database, log);
   const counts = await countRegions(database.db);
   if (counts.province === 0) {

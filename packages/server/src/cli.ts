@@ -15,7 +15,11 @@ import { DEMO_ACCOUNTS, loadDemoIfNew } from './demo.js';
 import { AppError } from './http/errors.js';
 import { countRegions } from './modules/regions/regions.repository.js';
 import { loadBundledRegions, loadProvinceVillages } from './modules/regions/regions.loader.js';
-import { REGIONS_DATA_DIR, extractRegions, locateChinaDivision } from './modules/regions/regions.source.js';
+import {
+  REGIONS_DATA_DIR,
+  extractRegions,
+  locateChinaDivision,
+} from './modules/regions/regions.source.js';
 import { findUserByUsername } from './modules/users/users.repository.js';
 import { createServices } from './services.js';
 
@@ -39,7 +43,12 @@ const HELP = `tanfang ${VERSION} — 特殊困难老年人探访关爱系统
 数据库：设置 DATABASE_URL 使用 PostgreSQL；否则使用 TANFANG_DATA_DIR（默认 ./data）中的嵌入式 PGlite。`;
 
 const SYSTEM_CTX: RequestContext = {
-  actor: { userId: '00000000-0000-7000-8000-000000000000', username: 'cli', role: 'admin', jurisdiction: '' },
+  actor: {
+    userId: '00000000-0000-7000-8000-000000000000',
+    username: 'cli',
+    role: 'admin',
+    jurisdiction: '',
+  },
   requestId: 'cli',
   ip: 'localhost',
 };
@@ -56,7 +65,11 @@ async function readPassword(prompt: string): Promise<string> {
     return '';
   }
   return new Promise((resolve) => {
-    const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+    const rl = readline.createInterface({
+      input: process.stdin,
+      output: process.stdout,
+      terminal: true,
+    });
     const output = rl as unknown as { _writeToOutput: (s: string) => void };
     rl.question(prompt, (answer) => {
       rl.close();
@@ -82,7 +95,8 @@ async function withDatabase<T>(config: Config, fn: (database: Database) => Promi
 async function serve(config: Config): Promise<void> {
   const database = await openDatabase(config);
   await prepareDatabase(database, log);
-  const demoLoaded = config.demo === 'auto' && (await loadDemoIfNew(database.db, config.demoPassword));
+  const demoLoaded =
+    config.demo === 'auto' && (await loadDemoIfNew(database.db, config.demoPassword));
   const services = createServices(database, config);
   const app = await buildApp(services, config);
   let closing = false;
@@ -100,12 +114,15 @@ async function serve(config: Config): Promise<void> {
   const url = `http://localhost:${config.port}`;
   log('');
   log(`探访关爱 tanfang ${VERSION} 已启动：${url}`);
-  log(`数据库：${database.kind === 'pglite' ? `嵌入式 PGlite（${database.location}）` : `PostgreSQL（${database.location}）`}`);
+  log(
+    `数据库：${database.kind === 'pglite' ? `嵌入式 PGlite（${database.location}）` : `PostgreSQL（${database.location}）`}`,
+  );
   log(`接口文档：${url}/docs`);
   if (demoLoaded) {
     log('');
     log(`已加载演示数据（丹东市）。演示账户，密码均为 ${config.demoPassword}：`);
-    for (const a of DEMO_ACCOUNTS) log(`  ${a.username.padEnd(14)} ${ROLE_LABELS[a.role]}（${a.displayName}）`);
+    for (const a of DEMO_ACCOUNTS)
+      log(`  ${a.username.padEnd(14)} ${ROLE_LABELS[a.role]}（${a.displayName}）`);
   } else if (config.demo === 'auto' && (await findUserByUsername(database.db, 'demo-admin'))) {
     log(`演示账户：${DEMO_ACCOUNTS.map((a) => a.username).join('、')}（密码见 README）`);
   }
@@ -157,7 +174,9 @@ async function userCommand(config: Config, args: string[]): Promise<void> {
             状态: status[u.status],
           })),
         );
-        log(`共 ${page.total} 个用户${page.total > page.items.length ? `（显示前 ${page.items.length} 个）` : ''}`);
+        log(
+          `共 ${page.total} 个用户${page.total > page.items.length ? `（显示前 ${page.items.length} 个）` : ''}`,
+        );
         return;
       }
       case 'disable':
@@ -177,7 +196,11 @@ async function userCommand(config: Config, args: string[]): Promise<void> {
         return;
       }
       default:
-        throw new AppError(400, 'invalid_input', `未知的 user 子命令：${sub ?? '(无)'}。可用：add、list、disable、reset-password`);
+        throw new AppError(
+          400,
+          'invalid_input',
+          `未知的 user 子命令：${sub ?? '(无)'}。可用：add、list、disable、reset-password`,
+        );
     }
   });
 }
@@ -192,13 +215,22 @@ async function regionsCommand(config: Config, args: string[]): Promise<void> {
   switch (sub) {
     case 'extract': {
       const dist = locateChinaDivision(cacheDir, log);
-      for (const f of extractRegions(dist, values.out ? path.resolve(values.out) : REGIONS_DATA_DIR)) {
+      for (const f of extractRegions(
+        dist,
+        values.out ? path.resolve(values.out) : REGIONS_DATA_DIR,
+      )) {
         log(`${f.file}: ${f.rows} 行`);
       }
       return;
     }
     case 'load': {
-      if (!values.province) throw new AppError(400, 'invalid_input', '请用 --province 给出 2 位省级代码，例如 --province 22', 'province');
+      if (!values.province)
+        throw new AppError(
+          400,
+          'invalid_input',
+          '请用 --province 给出 2 位省级代码，例如 --province 22',
+          'province',
+        );
       await withDatabase(config, async (database) => {
         await loadBundledRegions(database.db, { villages: [] });
         const r = await loadProvinceVillages(database.db, values.province!, cacheDir, log);
@@ -214,7 +246,11 @@ async function regionsCommand(config: Config, args: string[]): Promise<void> {
       return;
     }
     default:
-      throw new AppError(400, 'invalid_input', `未知的 regions 子命令：${sub ?? '(无)'}。可用：load、stats、extract`);
+      throw new AppError(
+        400,
+        'invalid_input',
+        `未知的 regions 子命令：${sub ?? '(无)'}。可用：load、stats、extract`,
+      );
   }
 }
 
@@ -236,7 +272,8 @@ export async function main(argv: string[]): Promise<void> {
     case 'migrate': {
       const database = await openDatabase(config);
       try {
-        if (args.includes('--down')) log(`已回退 ${(await migrateDown(database)) ?? '（无可回退的迁移）'}`);
+        if (args.includes('--down'))
+          log(`已回退 ${(await migrateDown(database)) ?? '（无可回退的迁移）'}`);
         else {
           const done = await migrate(database, log);
           if (done.length === 0) log('数据库已是最新');
@@ -248,7 +285,11 @@ export async function main(argv: string[]): Promise<void> {
     }
     case 'demo':
       await withDatabase(config, async (database) => {
-        log((await loadDemoIfNew(database.db, config.demoPassword)) ? '已加载演示账户' : '已有用户，未加载演示数据');
+        log(
+          (await loadDemoIfNew(database.db, config.demoPassword))
+            ? '已加载演示账户'
+            : '已有用户，未加载演示数据',
+        );
       });
       return;
     case 'user':
@@ -256,19 +297,29 @@ export async function main(argv: string[]): Promise<void> {
     case 'regions':
       return regionsCommand(config, args);
     default:
-      throw new AppError(400, 'invalid_input', `未知命令：${command}。运行 npx tanfang help 查看用法`);
+      throw new AppError(
+        400,
+        'invalid_input',
+        `未知命令：${command}。运行 npx tanfang help 查看用法`,
+      );
   }
 }
 
 /** Prints an error the way an operator should see it: one clear line, no stack. */
 export function reportFatal(error: unknown): number {
-  if (error instanceof ConfigError || error instanceof DataDirLockedError || error instanceof DatabaseConnectError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof DataDirLockedError ||
+    error instanceof DatabaseConnectError
+  ) {
     console.error(error.message);
     return 2;
   }
   if (error instanceof AppError) {
     const details = error.details?.map((d) => `  ${d.field}: ${d.message}`).join('\n');
-    console.error(`错误：${error.message}${details && error.details!.length > 1 ? `\n${details}` : ''}`);
+    console.error(
+      `错误：${error.message}${details && error.details!.length > 1 ? `\n${details}` : ''}`,
+    );
     return 1;
   }
   const e = error as { code?: string; message?: string };

@@ -18,9 +18,16 @@ const EnvSchema = z.object({
     .default('tanfang-demo-2026'),
   TANFANG_DEMO: z.enum(['auto', 'off']).default('auto'),
   TANFANG_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
-  TANFANG_SESSION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  TANFANG_SESSION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
   TANFANG_SECURE_COOKIES: z.enum(['true', 'false', 'auto']).default('auto'),
-  TANFANG_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TANFANG_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info'),
   TANFANG_WEB_DIR: z.string().min(1).optional(),
   NODE_ENV: z.string().optional(),
 });
@@ -47,10 +54,15 @@ export class ConfigError extends Error {
 
 /** Reads and validates the configuration; throws ConfigError naming each bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  // An empty variable counts as unset (`DATABASE_URL= npm start` means "no server").
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
-      (issue) => `  ${issue.path.join('.')}=${JSON.stringify(env[String(issue.path[0])] ?? '')}: ${issue.message}`,
+      (issue) =>
+        `  ${issue.path.join('.')}=${JSON.stringify(env[String(issue.path[0])] ?? '')}: ${issue.message}`,
     );
     throw new ConfigError(`配置错误 (invalid configuration):\n${lines.join('\n')}`);
   }

@@ -9,14 +9,44 @@ import { countUsers, insertUser } from './modules/users/users.repository.js';
 export const DEMO_CITY = '2106';
 
 /** One demo account per role, each in a real region of 丹东市. */
-export const DEMO_ACCOUNTS: { username: string; displayName: string; role: Role; jurisdiction: string }[] = [
+export const DEMO_ACCOUNTS: {
+  username: string;
+  displayName: string;
+  role: Role;
+  jurisdiction: string;
+}[] = [
   { username: 'demo-city', displayName: '丹东市民政局', role: 'city', jurisdiction: '2106' },
   { username: 'demo-county', displayName: '宽甸县民政局', role: 'county', jurisdiction: '210624' },
-  { username: 'demo-township', displayName: '灌水镇民政办', role: 'township', jurisdiction: '210624101' },
-  { username: 'demo-village', displayName: '东岔村委会', role: 'village', jurisdiction: '210624101201' },
-  { username: 'demo-visitor', displayName: '王桂兰（东岔村网格员）', role: 'visitor', jurisdiction: '210624101201' },
-  { username: 'demo-provider', displayName: '宽甸县居家养老服务中心', role: 'provider', jurisdiction: '210624' },
-  { username: 'demo-auditor', displayName: '丹东市民政局审计', role: 'auditor', jurisdiction: '2106' },
+  {
+    username: 'demo-township',
+    displayName: '灌水镇民政办',
+    role: 'township',
+    jurisdiction: '210624101',
+  },
+  {
+    username: 'demo-village',
+    displayName: '东岔村委会',
+    role: 'village',
+    jurisdiction: '210624101201',
+  },
+  {
+    username: 'demo-visitor',
+    displayName: '王桂兰（东岔村网格员）',
+    role: 'visitor',
+    jurisdiction: '210624101201',
+  },
+  {
+    username: 'demo-provider',
+    displayName: '宽甸县居家养老服务中心',
+    role: 'provider',
+    jurisdiction: '210624',
+  },
+  {
+    username: 'demo-auditor',
+    displayName: '丹东市民政局审计',
+    role: 'auditor',
+    jurisdiction: '2106',
+  },
   { username: 'demo-admin', displayName: '丹东市系统管理员', role: 'admin', jurisdiction: '2106' },
 ];
 
@@ -27,7 +57,8 @@ export const DEMO_ACCOUNTS: { username: string; displayName: string; role: Role;
 export async function loadDemoIfNew(db: Executor, password: string): Promise<boolean> {
   if ((await countUsers(db)) > 0) return false;
   for (const a of DEMO_ACCOUNTS) {
-    if (!(await findRegion(db, a.jurisdiction))) throw new Error(`演示数据所需的区划 ${a.jurisdiction} 未加载`);
+    if (!(await findRegion(db, a.jurisdiction)))
+      throw new Error(`演示数据所需的区划 ${a.jurisdiction} 未加载`);
   }
   const hash = await hashPassword(password);
   await db.transaction().execute(async (trx) => {

@@ -20,10 +20,14 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .filter((file) => /^\d{14}_[a-z0-9_]+\.sql$/.test(file))
     .sort()
     .map((file) => {
-      const text = fs.readFileSync(new URL(file, `file://${dir.endsWith('/') ? dir : dir + '/'}`), 'utf8');
+      const text = fs.readFileSync(
+        new URL(file, `file://${dir.endsWith('/') ? dir : dir + '/'}`),
+        'utf8',
+      );
       const upAt = text.indexOf('-- migrate:up');
       const downAt = text.indexOf('-- migrate:down');
-      if (upAt < 0 || downAt < upAt) throw new Error(`migration ${file} lacks '-- migrate:up' before '-- migrate:down'`);
+      if (upAt < 0 || downAt < upAt)
+        throw new Error(`migration ${file} lacks '-- migrate:up' before '-- migrate:down'`);
       return {
         version: file.slice(0, 14),
         name: file.slice(15, -4),
@@ -40,14 +44,19 @@ const LOCK_KEY = 727_114_001; // any constant: serialises concurrent migrators o
  * row. Concurrent processes on one PostgreSQL server are serialised by an advisory lock; a
  * loser's insert of an already-applied version rolls its copy back.
  */
-export async function migrate(database: Database, log: (line: string) => void = () => undefined): Promise<string[]> {
+export async function migrate(
+  database: Database,
+  log: (line: string) => void = () => undefined,
+): Promise<string[]> {
   await database.script(`create table if not exists schema_migrations (
     version text primary key,
     name text not null,
     applied_at timestamptz not null default now()
   )`);
   const applied = new Set(
-    (await database.db.selectFrom('schema_migrations').select('version').execute()).map((r) => r.version),
+    (await database.db.selectFrom('schema_migrations').select('version').execute()).map(
+      (r) => r.version,
+    ),
   );
   const done: string[] = [];
   for (const m of readMigrations()) {
@@ -78,6 +87,8 @@ export async function migrateDown(database: Database): Promise<string | undefine
   if (!last) return undefined;
   const m = readMigrations().find((x) => x.version === last.version);
   if (!m) throw new Error(`migration file for ${last.version} not found`);
-  await database.script(`begin;\n${m.down}\n;delete from schema_migrations where version = '${m.version}';commit;`);
+  await database.script(
+    `begin;\n${m.down}\n;delete from schema_migrations where version = '${m.version}';commit;`,
+  );
   return `${m.version}_${m.name}`;
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import {
   CompiledQuery,
@@ -7,6 +8,19 @@ import {
   type TransactionSettings,
 } from 'kysely';
 import type { SerializedDbError, WorkerRequest, WorkerResponse } from './pglite-protocol.js';
+
+/**
+ * The worker script. A worker thread runs plain Node, which cannot execute TypeScript: when this
+ * module itself runs from source (under vitest), the compiled worker in dist/ is used.
+ */
+function workerUrl(): URL {
+  const beside = new URL('./pglite-worker.js', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) return beside;
+  const built = new URL('../../dist/db/pglite-worker.js', import.meta.url);
+  if (!existsSync(built))
+    throw new Error('packages/server/dist is missing: run `npm run build` first');
+  return built;
+}
 
 /** A database error with the SQLSTATE `code`, as pg's DatabaseError has it. */
 export class DbError extends Error {
@@ -43,7 +57,7 @@ export class PgliteClient {
 
   /** Starts the worker and opens the database in `dataDir` (in memory when undefined). */
   static async start(dataDir: string | undefined, loadDump?: Uint8Array): Promise<PgliteClient> {
-    const worker = new Worker(new URL('./pglite-worker.js', import.meta.url), {
+    const worker = new Worker(workerUrl(), {
       workerData: { dataDir, loadDump },
     });
     await new Promise<void>((resolve, reject) => {
@@ -63,7 +77,10 @@ export class PgliteClient {
   }
 
   /** Runs one parameterised statement. */
-  async query(sql: string, params: readonly unknown[]): Promise<{ rows: Record<string, unknown>[]; affectedRows: number }> {
+  async query(
+    sql: string,
+    params: readonly unknown[],
+  ): Promise<{ rows: Record<string, unknown>[]; affectedRows: number }> {
     return (await this.send({ type: 'query', id: 0, sql, params: [...params] })) as {
       rows: Record<string, unknown>[];
       affectedRows: number;
@@ -88,7 +105,9 @@ export class PgliteClient {
     await this.worker.terminate();
   }
 
-  private send(request: WorkerRequest): Promise<{ rows: Record<string, unknown>[]; affectedRows: number } | Uint8Array> {
+  private send(
+    request: WorkerRequest,
+  ): Promise<{ rows: Record<string, unknown>[]; affectedRows: number } | Uint8Array> {
     if (this.closed) return Promise.reject(new Error('数据库已关闭'));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -167,7 +186,8 @@ class PgliteConnection implements DatabaseConnection {
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     const result = await this.client.query(compiled.sql, compiled.parameters);
     const kind = compiled.query?.kind;
-    const isWrite = kind === 'InsertQueryNode' || kind === 'UpdateQueryNode' || kind === 'DeleteQueryNode';
+    const isWrite =
+      kind === 'InsertQueryNode' || kind === 'UpdateQueryNode' || kind === 'DeleteQueryNode';
     return {
       rows: result.rows as R[],
       ...(isWrite ? { numAffectedRows: BigInt(result.affectedRows) } : {}),

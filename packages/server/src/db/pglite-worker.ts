@@ -62,18 +62,30 @@ async function handle(request: WorkerRequest): Promise<void> {
       }
       case 'exec': {
         await db.exec(request.sql);
-        port!.postMessage({ type: 'result', id: request.id, rows: [], affectedRows: 0 } satisfies WorkerResponse);
+        port!.postMessage({
+          type: 'result',
+          id: request.id,
+          rows: [],
+          affectedRows: 0,
+        } satisfies WorkerResponse);
         return;
       }
       case 'dump': {
         const blob = await db.dumpDataDir('none');
         const bytes = new Uint8Array(await blob.arrayBuffer());
-        port!.postMessage({ type: 'dump', id: request.id, bytes } satisfies WorkerResponse, [bytes.buffer]);
+        port!.postMessage({ type: 'dump', id: request.id, bytes } satisfies WorkerResponse, [
+          bytes.buffer,
+        ]);
         return;
       }
       case 'close': {
         await db.close();
-        port!.postMessage({ type: 'result', id: request.id, rows: [], affectedRows: 0 } satisfies WorkerResponse);
+        port!.postMessage({
+          type: 'result',
+          id: request.id,
+          rows: [],
+          affectedRows: 0,
+        } satisfies WorkerResponse);
         return;
       }
       default: {
@@ -82,6 +94,10 @@ async function handle(request: WorkerRequest): Promise<void> {
       }
     }
   } catch (error) {
-    port!.postMessage({ type: 'error', id: request.id, error: serializeError(error) } satisfies WorkerResponse);
+    port!.postMessage({
+      type: 'error',
+      id: request.id,
+      error: serializeError(error),
+    } satisfies WorkerResponse);
   }
 }

@@ -3,7 +3,11 @@ import type { ColumnType, Generated } from 'kysely';
 /** A timestamptz column with a default: read as Date, written as Date or ISO string. */
 type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 /** A nullable timestamptz column. */
-type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type NullableTimestamp = ColumnType<
+  Date | null,
+  Date | string | null | undefined,
+  Date | string | null
+>;
 /** A required timestamptz column. */
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 

@@ -17,15 +17,19 @@ export class AppError extends Error {
 }
 
 /** 400 naming the field. */
-export const badRequest = (message: string, field?: string) => new AppError(400, 'invalid_input', message, field);
+export const badRequest = (message: string, field?: string) =>
+  new AppError(400, 'invalid_input', message, field);
 /** 401. */
 export const unauthenticated = () => new AppError(401, 'unauthenticated', '请先登录');
 /** 403: the role may not do this at all. */
-export const forbidden = (message = '您的角色无权执行此操作') => new AppError(403, 'forbidden', message);
+export const forbidden = (message = '您的角色无权执行此操作') =>
+  new AppError(403, 'forbidden', message);
 /** 404: absent, or outside the user's jurisdiction (never told apart). */
-export const notFound = (what = '记录') => new AppError(404, 'not_found', `${what}不存在或不在您的辖区内`);
+export const notFound = (what = '记录') =>
+  new AppError(404, 'not_found', `${what}不存在或不在您的辖区内`);
 /** 409. */
-export const conflict = (code: string, message: string, field?: string) => new AppError(409, code, message, field);
+export const conflict = (code: string, message: string, field?: string) =>
+  new AppError(409, code, message, field);
 
 function fieldOf(path: readonly PropertyKey[]): string {
   return path.map(String).join('.');
@@ -39,9 +43,13 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'invalid_type':
       return issue.input === undefined ? '必填' : `类型不正确，应为 ${issue.expected}`;
     case 'too_big':
-      return issue.origin === 'string' ? `过长，最多 ${String(issue.maximum)} 个字符` : `过大，最大 ${String(issue.maximum)}`;
+      return issue.origin === 'string'
+        ? `过长，最多 ${String(issue.maximum)} 个字符`
+        : `过大，最大 ${String(issue.maximum)}`;
     case 'too_small':
-      return issue.origin === 'string' ? `过短，至少 ${String(issue.minimum)} 个字符` : `过小，最小 ${String(issue.minimum)}`;
+      return issue.origin === 'string'
+        ? `过短，至少 ${String(issue.minimum)} 个字符`
+        : `过小，最小 ${String(issue.minimum)}`;
     case 'invalid_value':
       return `取值不正确，可选：${issue.values.map(String).join('、')}`;
     case 'invalid_format':
@@ -61,17 +69,30 @@ export function validationError(error: z.ZodError, where: 'body' | 'query' | 'pa
   const details = error.issues.flatMap((issue) => {
     const message = isDefaultMessage(issue) ? describeIssue(issue) : issue.message;
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: fieldOf([...issue.path, key]), message: `不允许的字段：${key}` }));
+      return issue.keys.map((key) => ({
+        field: fieldOf([...issue.path, key]),
+        message: `不允许的字段：${key}`,
+      }));
     }
     return [{ field: fieldOf(issue.path) || where, message }];
   });
   const first = details[0] ?? { field: where, message: '输入不正确' };
   const label = first.field === where ? '' : `${first.field}：`;
-  return new AppError(400, 'invalid_input', `输入有误：${label}${first.message}`, first.field, details);
+  return new AppError(
+    400,
+    'invalid_input',
+    `输入有误：${label}${first.message}`,
+    first.field,
+    details,
+  );
 }
 
 /** Parses `input` with `schema`, or throws a 400 naming the field. */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where: 'body' | 'query' | 'params' = 'body'): z.infer<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  where: 'body' | 'query' | 'params' = 'body',
+): z.infer<S> {
   if (where === 'body' && (input === undefined || input === null)) {
     throw new AppError(400, 'empty_body', '请求体不能为空', 'body');
   }
@@ -99,7 +120,11 @@ export function installErrorHandler(app: FastifyInstance): void {
       FST_ERR_CTP_INVALID_JSON_BODY: [400, 'malformed_json', '请求体不是合法的 JSON'],
       FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'empty_body', '请求体不能为空'],
       FST_ERR_CTP_BODY_TOO_LARGE: [413, 'body_too_large', '请求体过大（最大 1 MB）'],
-      FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'unsupported_media_type', '不支持的内容类型，请使用 application/json'],
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: [
+        415,
+        'unsupported_media_type',
+        '不支持的内容类型，请使用 application/json',
+      ],
       FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'invalid_content_length', '请求长度不正确'],
     };
     const hit = fe.code ? known[fe.code] : undefined;
@@ -107,10 +132,14 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.status(hit[0]).send({ error: { code: hit[1], message: hit[2], field: 'body' } });
     }
     if (error instanceof SyntaxError || fe.statusCode === 400) {
-      return reply.status(400).send({ error: { code: 'bad_request', message: '请求格式不正确', field: 'body' } });
+      return reply
+        .status(400)
+        .send({ error: { code: 'bad_request', message: '请求格式不正确', field: 'body' } });
     }
     if (fe.statusCode === 429) {
-      return reply.status(429).send({ error: { code: 'rate_limited', message: '请求过于频繁，请稍后再试' } });
+      return reply
+        .status(429)
+        .send({ error: { code: 'rate_limited', message: '请求过于频繁，请稍后再试' } });
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send({

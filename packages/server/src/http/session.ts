@@ -30,14 +30,24 @@ export function installSession(app: FastifyInstance, services: Services): void {
     if (request.session && WRITE_METHODS.has(request.method)) {
       const header = request.headers['x-csrf-token'];
       if (header !== request.session.csrfToken) {
-        throw new AppError(403, 'csrf_failed', '请求缺少或带有错误的 x-csrf-token 请求头，请刷新页面后重试', 'x-csrf-token');
+        throw new AppError(
+          403,
+          'csrf_failed',
+          '请求缺少或带有错误的 x-csrf-token 请求头，请刷新页面后重试',
+          'x-csrf-token',
+        );
       }
     }
   });
 }
 
 /** Sets the session cookie: HttpOnly, SameSite=Lax, Secure on HTTPS. */
-export function setSessionCookie(reply: FastifyReply, secret: string, hours: number, secure: boolean): void {
+export function setSessionCookie(
+  reply: FastifyReply,
+  secret: string,
+  hours: number,
+  secure: boolean,
+): void {
   reply.setCookie(SESSION_COOKIE, secret, {
     httpOnly: true,
     sameSite: 'lax',

@@ -1,4 +1,10 @@
-import { AuditListQuery, canReadAudit, isWithinJurisdiction, type AuditEntryDto, type Page } from '@tanfang/domain';
+import {
+  AuditListQuery,
+  canReadAudit,
+  isWithinJurisdiction,
+  type AuditEntryDto,
+  type Page,
+} from '@tanfang/domain';
 import type { Executor, RequestContext } from '../../context.js';
 import { forbidden, notFound, parseInput } from '../../http/errors.js';
 import { insertAudit, listAudit } from './audit.repository.js';
@@ -33,9 +39,11 @@ export class AuditService {
 
   /** Lists entries within the actor's jurisdiction. */
   async list(ctx: RequestContext, rawQuery: unknown): Promise<Page<AuditEntryDto>> {
-    if (!canReadAudit(ctx.actor.role)) throw forbidden('只有县、市民政部门、审计人员和管理员可以查看审计日志');
+    if (!canReadAudit(ctx.actor.role))
+      throw forbidden('只有县、市民政部门、审计人员和管理员可以查看审计日志');
     const query = parseInput(AuditListQuery, rawQuery, 'query');
-    if (query.region && !isWithinJurisdiction(query.region, ctx.actor.jurisdiction)) throw notFound('区域');
+    if (query.region && !isWithinJurisdiction(query.region, ctx.actor.jurisdiction))
+      throw notFound('区域');
     const { rows, total } = await listAudit(this.db, {
       jurisdiction: ctx.actor.jurisdiction,
       region: query.region,

@@ -4,7 +4,14 @@ import type { UserRow } from '../users/users.repository.js';
 /** Stores a new session. */
 export async function insertSession(
   db: Executor,
-  s: { idHash: string; userId: string; csrfToken: string; expiresAt: Date; ip: string | null; userAgent: string | null },
+  s: {
+    idHash: string;
+    userId: string;
+    csrfToken: string;
+    expiresAt: Date;
+    ip: string | null;
+    userAgent: string | null;
+  },
 ): Promise<void> {
   await db
     .insertInto('sessions')

@@ -44,6 +44,7 @@ function formatTime(d: Date): string {
 
 /** Sign-in, sessions and sign-out. */
 export class AuthService {
+  /** Failed logins per client address and per username, over five minutes. */
   private readonly perIp = new RateLimiter(30, 5 * 60_000);
   private readonly perUsername = new RateLimiter(10, 5 * 60_000);
 
@@ -54,38 +55,75 @@ export class AuthService {
   ) {}
 
   /** Checks a username and password; on success opens a session and returns its secret. */
-  async login(rawInput: unknown, meta: ClientMeta): Promise<{ secret: string; session: SessionDto }> {
+  async login(
+    rawInput: unknown,
+    meta: ClientMeta,
+  ): Promise<{ secret: string; session: SessionDto }> {
     const input = parseInput(LoginInput, rawInput);
     const key = input.username.toLowerCase();
-    if (!this.perIp.take(meta.ip) || !this.perUsername.take(key)) {
+    if (this.perIp.blocked(meta.ip) || this.perUsername.blocked(key)) {
       const seconds = Math.max(this.perIp.retryAfter(meta.ip), this.perUsername.retryAfter(key));
-      throw new AppError(429, 'rate_limited', `登录尝试过于频繁，请 ${seconds} 秒后再试`, undefined, undefined, {
-        retryAfter: seconds,
-      });
+      throw new AppError(
+        429,
+        'rate_limited',
+        `登录尝试过于频繁，请 ${seconds} 秒后再试`,
+        undefined,
+        undefined,
+        {
+          retryAfter: seconds,
+        },
+      );
     }
     const user = await findUserByUsername(this.db, input.username);
     // Always run argon2, even for an unknown user, so timing does not tell which names exist.
     const ok = await verifyPassword(user?.password_hash, input.password);
-    const base = { actorId: user?.id ?? null, actorUsername: input.username, requestId: meta.requestId, ip: meta.ip, entity: 'user', entityId: user?.id ?? null, regionCode: user?.jurisdiction ?? null };
+    const base = {
+      actorId: user?.id ?? null,
+      actorUsername: input.username,
+      requestId: meta.requestId,
+      ip: meta.ip,
+      entity: 'user',
+      entityId: user?.id ?? null,
+      regionCode: user?.jurisdiction ?? null,
+    };
     const now = new Date();
+    if (!ok) {
+      this.perIp.hit(meta.ip);
+      this.perUsername.hit(key);
+    }
     if (!user) {
-      await insertAudit(this.db, { ...base, action: 'auth.login_failed', detail: { reason: 'unknown_user' } });
+      await insertAudit(this.db, {
+        ...base,
+        action: 'auth.login_failed',
+        detail: { reason: 'unknown_user' },
+      });
       throw new AppError(401, 'invalid_credentials', '用户名或密码错误');
     }
     if (user.locked_until && user.locked_until > now) {
-      await insertAudit(this.db, { ...base, action: 'auth.login_refused', detail: { reason: 'locked' } });
+      await insertAudit(this.db, {
+        ...base,
+        action: 'auth.login_refused',
+        detail: { reason: 'locked' },
+      });
       throw this.lockedError(user.locked_until);
     }
     if (user.status === 'disabled') {
-      await insertAudit(this.db, { ...base, action: 'auth.login_refused', detail: { reason: 'disabled' } });
+      await insertAudit(this.db, {
+        ...base,
+        action: 'auth.login_refused',
+        detail: { reason: 'disabled' },
+      });
       throw new AppError(403, 'account_disabled', '该账户已停用，请联系管理员');
     }
     if (!ok) {
-      const failures = (user.locked_until ? 0 : user.failed_attempts) + 1;
+      const failures = user.failed_attempts + 1;
       const lock = failures >= MAX_FAILED_LOGINS;
       const lockedUntil = lock ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null;
       await this.db.transaction().execute(async (trx) => {
-        await updateUser(trx, user.id, { failed_attempts: lock ? 0 : failures, locked_until: lockedUntil });
+        await updateUser(trx, user.id, {
+          failed_attempts: lock ? 0 : failures,
+          locked_until: lockedUntil,
+        });
         await insertAudit(trx, {
           ...base,
           action: lock ? 'auth.account_locked' : 'auth.login_failed',
@@ -98,7 +136,11 @@ export class AuthService {
     const secret = randomBytes(32).toString('base64url');
     const csrfToken = randomBytes(24).toString('base64url');
     const fresh = await this.db.transaction().execute(async (trx) => {
-      const updated = await updateUser(trx, user.id, { failed_attempts: 0, locked_until: null, last_login_at: now });
+      const updated = await updateUser(trx, user.id, {
+        failed_attempts: 0,
+        locked_until: null,
+        last_login_at: now,
+      });
       await insertSession(trx, {
         idHash: sha256(secret),
         userId: user.id,
@@ -120,10 +162,16 @@ export class AuthService {
     const idHash = sha256(secret);
     const found = await findLiveSession(this.db, idHash);
     if (!found || found.user.status !== 'active') return undefined;
-    if (Date.now() - found.lastSeenAt.getTime() > 60_000) await touchSession(this.db, idHash, this.expiry());
+    if (Date.now() - found.lastSeenAt.getTime() > 60_000)
+      await touchSession(this.db, idHash, this.expiry());
     const u = found.user;
     return {
-      actor: { userId: u.id, username: u.username, role: u.role as Role, jurisdiction: u.jurisdiction },
+      actor: {
+        userId: u.id,
+        username: u.username,
+        role: u.role as Role,
+        jurisdiction: u.jurisdiction,
+      },
       csrfToken: found.csrfToken,
       user: u,
     };

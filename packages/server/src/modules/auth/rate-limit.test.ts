@@ -2,14 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { RateLimiter } from './rate-limit.js';
 
 describe('RateLimiter', () => {
-  it('refuses attempts over the limit until the window ends', () => {
+  it('blocks a key that used up its limit until the window ends', () => {
     let now = 0;
     const limiter = new RateLimiter(3, 60_000, () => now);
-    expect([1, 2, 3].map(() => limiter.take('ip'))).toEqual([true, true, true]);
-    expect(limiter.take('ip')).toBe(false);
+    for (let i = 0; i < 3; i++) {
+      expect(limiter.blocked('ip')).toBe(false);
+      limiter.hit('ip');
+    }
+    expect(limiter.blocked('ip')).toBe(true);
     expect(limiter.retryAfter('ip')).toBe(60);
-    expect(limiter.take('other')).toBe(true);
+    expect(limiter.blocked('other')).toBe(false);
     now = 60_000;
-    expect(limiter.take('ip')).toBe(true);
+    expect(limiter.blocked('ip')).toBe(false);
   });
 });

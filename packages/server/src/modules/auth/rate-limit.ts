@@ -1,4 +1,7 @@
-/** A fixed-window counter per key, kept in memory (one server process; see docs/architecture.md). */
+/**
+ * Counts events per key in a fixed window, kept in memory (one server process; see
+ * docs/architecture.md for running several).
+ */
 export class RateLimiter {
   private readonly hits = new Map<string, { count: number; resetAt: number }>();
   constructor(
@@ -7,17 +10,20 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Counts one attempt for `key`; returns false when the key is over its limit. */
-  take(key: string): boolean {
+  /** Whether `key` has used up its limit in the current window. */
+  blocked(key: string): boolean {
+    const entry = this.hits.get(key);
+    return entry !== undefined && entry.resetAt > this.now() && entry.count >= this.limit;
+  }
+
+  /** Counts one event for `key`. */
+  hit(key: string): void {
     const now = this.now();
     if (this.hits.size > 10_000) this.prune(now);
     const entry = this.hits.get(key);
-    if (!entry || entry.resetAt <= now) {
+    if (!entry || entry.resetAt <= now)
       this.hits.set(key, { count: 1, resetAt: now + this.windowMs });
-      return true;
-    }
-    entry.count += 1;
-    return entry.count <= this.limit;
+    else entry.count += 1;
   }
 
   /** Seconds until `key` may try again. */

@@ -10,10 +10,19 @@ import {
 } from './regions.source.js';
 
 /** Loads the committed extract: all of China to townships, plus the bundled provinces' villages. */
-export async function loadBundledRegions(db: Executor, options: { villages?: readonly string[] } = {}): Promise<number> {
-  let inserted = await insertRegions(db, readTsv(path.join(REGIONS_DATA_DIR, 'china-to-townships.tsv')));
+export async function loadBundledRegions(
+  db: Executor,
+  options: { villages?: readonly string[] } = {},
+): Promise<number> {
+  let inserted = await insertRegions(
+    db,
+    readTsv(path.join(REGIONS_DATA_DIR, 'china-to-townships.tsv')),
+  );
   for (const province of options.villages ?? BUNDLED_VILLAGE_PROVINCES) {
-    inserted += await insertRegions(db, readTsv(path.join(REGIONS_DATA_DIR, `villages-${province}.tsv`)));
+    inserted += await insertRegions(
+      db,
+      readTsv(path.join(REGIONS_DATA_DIR, `villages-${province}.tsv`)),
+    );
   }
   return inserted;
 }

@@ -12,7 +12,10 @@ export interface RegionRecord {
   has_children: boolean;
 }
 
-const hasChildren = sql<boolean>`exists (select 1 from regions c where c.parent_code = regions.code)`.as('has_children');
+const hasChildren =
+  sql<boolean>`exists (select 1 from regions c where c.parent_code = regions.code)`.as(
+    'has_children',
+  );
 
 /** One region by code. */
 export function findRegion(db: Executor, code: string): Promise<RegionRecord | undefined> {
@@ -24,9 +27,16 @@ export function findRegion(db: Executor, code: string): Promise<RegionRecord | u
 }
 
 /** Several regions by code (for paths). */
-export function findRegions(db: Executor, codes: string[]): Promise<Pick<RegionRecord, 'code' | 'name' | 'level'>[]> {
+export function findRegions(
+  db: Executor,
+  codes: string[],
+): Promise<Pick<RegionRecord, 'code' | 'name' | 'level'>[]> {
   if (codes.length === 0) return Promise.resolve([]);
-  return db.selectFrom('regions').select(['code', 'name', 'level']).where('code', 'in', codes).execute();
+  return db
+    .selectFrom('regions')
+    .select(['code', 'name', 'level'])
+    .where('code', 'in', codes)
+    .execute();
 }
 
 /** The direct children of a region, by code. */
@@ -40,7 +50,12 @@ export function findChildren(db: Executor, code: string): Promise<RegionRecord[]
 }
 
 /** Regions under `prefix` whose name contains `q`, shallowest first. */
-export function searchRegions(db: Executor, prefix: string, q: string, limit: number): Promise<RegionRecord[]> {
+export function searchRegions(
+  db: Executor,
+  prefix: string,
+  q: string,
+  limit: number,
+): Promise<RegionRecord[]> {
   const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return db
     .selectFrom('regions')
@@ -54,14 +69,23 @@ export function searchRegions(db: Executor, prefix: string, q: string, limit: nu
 }
 
 /** Counts of regions per level under a prefix. */
-export async function countRegions(db: Executor, prefix = ''): Promise<Record<RegionLevel, number>> {
+export async function countRegions(
+  db: Executor,
+  prefix = '',
+): Promise<Record<RegionLevel, number>> {
   const rows = await db
     .selectFrom('regions')
     .select(['level', (eb) => eb.fn.countAll<number>().as('n')])
     .where('code', 'like', `${prefix}%`)
     .groupBy('level')
     .execute();
-  const counts: Record<RegionLevel, number> = { province: 0, city: 0, county: 0, township: 0, village: 0 };
+  const counts: Record<RegionLevel, number> = {
+    province: 0,
+    city: 0,
+    county: 0,
+    township: 0,
+    village: 0,
+  };
   for (const r of rows) counts[r.level] = Number(r.n);
   return counts;
 }
@@ -70,7 +94,11 @@ export async function countRegions(db: Executor, prefix = ''): Promise<Record<Re
  * Inserts rows that are not there yet, parents before children, in batches; returns how many
  * were new. Existing codes are left as they are, so loading twice changes nothing.
  */
-export async function insertRegions(db: Executor, rows: RegionRow[], batchSize = 5000): Promise<number> {
+export async function insertRegions(
+  db: Executor,
+  rows: RegionRow[],
+  batchSize = 5000,
+): Promise<number> {
   const sorted = [...rows].sort((a, b) => a[0].length - b[0].length || (a[0] < b[0] ? -1 : 1));
   let inserted = 0;
   for (let i = 0; i < sorted.length; i += batchSize) {

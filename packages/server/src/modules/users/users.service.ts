@@ -16,7 +16,14 @@ import {
   type UserDto,
 } from '@tanfang/domain';
 import type { Executor, RequestContext } from '../../context.js';
-import { AppError, badRequest, conflict, forbidden, notFound, parseInput } from '../../http/errors.js';
+import {
+  AppError,
+  badRequest,
+  conflict,
+  forbidden,
+  notFound,
+  parseInput,
+} from '../../http/errors.js';
 import { audit } from '../audit/audit.service.js';
 import { deleteUserSessions } from '../auth/auth.repository.js';
 import { hashPassword } from '../auth/passwords.js';
@@ -56,7 +63,11 @@ export class UsersService {
         displayName: r.display_name,
         role: r.role as Role,
         roleLabel: ROLE_LABELS[r.role as Role],
-        jurisdiction: { code: r.jurisdiction, name: region?.name ?? r.jurisdiction, fullName: region?.fullName ?? r.jurisdiction },
+        jurisdiction: {
+          code: r.jurisdiction,
+          name: region?.name ?? r.jurisdiction,
+          fullName: region?.fullName ?? r.jurisdiction,
+        },
         phone: r.phone,
         status: r.status === 'disabled' ? 'disabled' : locked ? 'locked' : 'active',
         lockedUntil: locked ? r.locked_until!.toISOString() : null,
@@ -70,7 +81,8 @@ export class UsersService {
   async list(ctx: RequestContext, rawQuery: unknown): Promise<Page<UserDto>> {
     this.requireAdmin(ctx);
     const query = parseInput(UserListQuery, rawQuery, 'query');
-    if (query.region && !isWithinJurisdiction(query.region, ctx.actor.jurisdiction)) throw notFound('区域');
+    if (query.region && !isWithinJurisdiction(query.region, ctx.actor.jurisdiction))
+      throw notFound('区域');
     const { rows, total } = await listUsers(this.db, {
       jurisdiction: ctx.actor.jurisdiction,
       q: query.q,
@@ -86,14 +98,24 @@ export class UsersService {
       regionCode: query.region ?? ctx.actor.jurisdiction,
       detail: { query, returned: rows.length },
     });
-    return { items: await this.presentMany(rows), total, page: query.page, pageSize: query.pageSize };
+    return {
+      items: await this.presentMany(rows),
+      total,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
   }
 
   /** One user within the jurisdiction (logged). */
   async get(ctx: RequestContext, id: string): Promise<UserDto> {
     this.requireAdmin(ctx);
     const row = await this.findOwn(ctx, id);
-    await audit(this.db, ctx, { action: 'user.read', entity: 'user', entityId: id, regionCode: row.jurisdiction });
+    await audit(this.db, ctx, {
+      action: 'user.read',
+      entity: 'user',
+      entityId: id,
+      regionCode: row.jurisdiction,
+    });
     return this.present(row);
   }
 
@@ -106,30 +128,37 @@ export class UsersService {
       throw conflict('username_taken', `用户名“${input.username}”已被使用`, 'username');
     }
     const passwordHash = await hashPassword(input.password);
-    const row = await this.db.transaction().execute(async (trx) => {
-      const created = await insertUser(trx, {
-        id: uuidv7(),
-        username: input.username,
-        display_name: input.displayName,
-        role: input.role,
-        jurisdiction: input.jurisdiction,
-        phone: input.phone ?? null,
-        password_hash: passwordHash,
+    const row = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const created = await insertUser(trx, {
+          id: uuidv7(),
+          username: input.username,
+          display_name: input.displayName,
+          role: input.role,
+          jurisdiction: input.jurisdiction,
+          phone: input.phone ?? null,
+          password_hash: passwordHash,
+        });
+        await audit(trx, ctx, {
+          action: 'user.create',
+          entity: 'user',
+          entityId: created.id,
+          regionCode: created.jurisdiction,
+          detail: {
+            username: created.username,
+            role: created.role,
+            jurisdiction: created.jurisdiction,
+          },
+        });
+        return created;
+      })
+      .catch((error: unknown) => {
+        if ((error as { code?: string }).code === '23505') {
+          throw conflict('username_taken', `用户名“${input.username}”已被使用`, 'username');
+        }
+        throw error;
       });
-      await audit(trx, ctx, {
-        action: 'user.create',
-        entity: 'user',
-        entityId: created.id,
-        regionCode: created.jurisdiction,
-        detail: { username: created.username, role: created.role, jurisdiction: created.jurisdiction },
-      });
-      return created;
-    }).catch((error: unknown) => {
-      if ((error as { code?: string }).code === '23505') {
-        throw conflict('username_taken', `用户名“${input.username}”已被使用`, 'username');
-      }
-      throw error;
-    });
     return this.present(row);
   }
 
@@ -141,8 +170,14 @@ export class UsersService {
     const role = input.role ?? (current.role as Role);
     const jurisdiction = input.jurisdiction ?? current.jurisdiction;
     if (input.role || input.jurisdiction) await this.checkJurisdiction(ctx, role, jurisdiction);
-    if (id === ctx.actor.userId && (input.status === 'disabled' || (input.role && input.role !== 'admin'))) {
-      throw badRequest('不能停用自己的账户或取消自己的管理员角色', input.status ? 'status' : 'role');
+    if (
+      id === ctx.actor.userId &&
+      (input.status === 'disabled' || (input.role && input.role !== 'admin'))
+    ) {
+      throw badRequest(
+        '不能停用自己的账户或取消自己的管理员角色',
+        input.status ? 'status' : 'role',
+      );
     }
     const row = await this.db.transaction().execute(async (trx) => {
       const updated = await updateUser(trx, id, {
@@ -152,13 +187,26 @@ export class UsersService {
         ...(input.phone !== undefined ? { phone: input.phone } : {}),
         ...(input.status !== undefined ? { status: input.status } : {}),
       });
-      if (input.status === 'disabled' || input.role || input.jurisdiction) await deleteUserSessions(trx, id);
+      if (input.status === 'disabled' || input.role || input.jurisdiction)
+        await deleteUserSessions(trx, id);
       await audit(trx, ctx, {
-        action: input.status === 'disabled' ? 'user.disable' : input.status === 'active' ? 'user.enable' : 'user.update',
+        action:
+          input.status === 'disabled'
+            ? 'user.disable'
+            : input.status === 'active'
+              ? 'user.enable'
+              : 'user.update',
         entity: 'user',
         entityId: id,
         regionCode: updated.jurisdiction,
-        detail: { changes: input, before: { role: current.role, jurisdiction: current.jurisdiction, status: current.status } },
+        detail: {
+          changes: input,
+          before: {
+            role: current.role,
+            jurisdiction: current.jurisdiction,
+            status: current.status,
+          },
+        },
       });
       return updated;
     });
@@ -172,9 +220,18 @@ export class UsersService {
     const current = await this.findOwn(ctx, id);
     const passwordHash = await hashPassword(input.password);
     await this.db.transaction().execute(async (trx) => {
-      await updateUser(trx, id, { password_hash: passwordHash, failed_attempts: 0, locked_until: null });
+      await updateUser(trx, id, {
+        password_hash: passwordHash,
+        failed_attempts: 0,
+        locked_until: null,
+      });
       await deleteUserSessions(trx, id);
-      await audit(trx, ctx, { action: 'user.reset_password', entity: 'user', entityId: id, regionCode: current.jurisdiction });
+      await audit(trx, ctx, {
+        action: 'user.reset_password',
+        entity: 'user',
+        entityId: id,
+        regionCode: current.jurisdiction,
+      });
     });
   }
 
@@ -184,7 +241,12 @@ export class UsersService {
     const current = await this.findOwn(ctx, id);
     const row = await this.db.transaction().execute(async (trx) => {
       const updated = await updateUser(trx, id, { failed_attempts: 0, locked_until: null });
-      await audit(trx, ctx, { action: 'user.unlock', entity: 'user', entityId: id, regionCode: current.jurisdiction });
+      await audit(trx, ctx, {
+        action: 'user.unlock',
+        entity: 'user',
+        entityId: id,
+        regionCode: current.jurisdiction,
+      });
       return updated;
     });
     return this.present(row);
@@ -210,7 +272,12 @@ export class UsersService {
     const allowed = ROLE_JURISDICTION_LEVELS[role];
     if (!allowed.includes(level)) {
       const names = allowed.map((l) => REGION_LEVEL_LABELS[l]).join('或');
-      throw new AppError(400, 'invalid_input', `角色“${ROLE_LABELS[role]}”的辖区应为${names}级区划`, 'jurisdiction');
+      throw new AppError(
+        400,
+        'invalid_input',
+        `角色“${ROLE_LABELS[role]}”的辖区应为${names}级区划`,
+        'jurisdiction',
+      );
     }
     if (!(await findRegion(this.db, code))) {
       throw new AppError(400, 'invalid_input', `区划代码 ${code} 不存在`, 'jurisdiction');

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('uses the embedded database in ./data and port 3000 by default', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir.endsWith('/data')).toBe(true);
+    expect(config.demoPassword).toBe('tanfang-demo-2026');
+  });
+
+  it('stops with a message naming each bad variable', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT="abc"/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ TANFANG_DEMO_PASSWORD: 'short' })).toThrow(/TANFANG_DEMO_PASSWORD/);
+    expect(() => loadConfig({ TANFANG_LOG_LEVEL: 'loud' })).toThrow(/TANFANG_LOG_LEVEL/);
+  });
+
+  it('accepts a PostgreSQL URL', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/tanfang' }).databaseUrl).toBe(
+      'postgres://localhost/tanfang',
+    );
+  });
+});

@@ -1,0 +1,107 @@
+/**
+ * Jurisdiction isolation across every API endpoint: a user sees and changes only what lies under
+ * their region prefix, and gets 404 (never data, never "forbidden but exists") for the rest.
+ * The last test fails when an endpoint is added without being covered here.
+ */
+import { expect, it } from 'vitest';
+import { describeEachDatabase, type Client } from '../test/harness.js';
+
+// Village A: 东岔村 (宽甸县灌水镇). Village B: a village of 东港市, another county.
+const VILLAGE_A = '210624101201';
+const VILLAGE_B = '210681101201';
+const TOWNSHIP_B = '210681101';
+
+/** Endpoints with a record in the path, and how village A's user tries to reach village B's. */
+const COVERED = new Set([
+  'GET /api/regions/:code',
+  'GET /api/regions/:code/children',
+  'GET /api/users/:id',
+  'PATCH /api/users/:id',
+  'POST /api/users/:id/reset-password',
+  'POST /api/users/:id/unlock',
+  // Collections, filtered by jurisdiction (checked below):
+  'GET /api/regions',
+  'GET /api/users',
+  'POST /api/users',
+  'GET /api/audit',
+  // Not about records of a region:
+  'GET /api/health',
+  'POST /api/auth/login',
+  'POST /api/auth/logout',
+  'GET /api/auth/me',
+]);
+
+describeEachDatabase('jurisdiction isolation', (env) => {
+  let a: Client;
+  let adminA: Client;
+  let auditorA: Client;
+  let userB: { id: string };
+
+  it('sets up two villages in two counties', async () => {
+    a = await env().signIn('village', VILLAGE_A);
+    adminA = await env().signIn('admin', '210624');
+    auditorA = await env().signIn('auditor', '210624');
+    const adminB = await env().signIn('admin', '210681');
+    userB = await env().createUser('village', VILLAGE_B, { display_name: '东港村干部' });
+    // Something to find in B's audit log:
+    expect(
+      (await adminB.patch(`/api/users/${userB.id}`, { displayName: '东港村干部乙' })).statusCode,
+    ).toBe(200);
+  });
+
+  it('gives village A 404 for village B’s regions', async () => {
+    for (const url of [
+      `/api/regions/${VILLAGE_B}`,
+      `/api/regions/${TOWNSHIP_B}/children`,
+      `/api/regions/${VILLAGE_B}/children`,
+    ]) {
+      const res = await a.get(url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.body).not.toContain('东港');
+    }
+    // Its own village and the regions that enclose it are visible.
+    expect((await a.get(`/api/regions/${VILLAGE_A}`)).statusCode).toBe(200);
+    expect((await a.get('/api/regions/2106')).statusCode).toBe(200);
+    expect((await a.get('/api/regions/210624101/children')).statusCode).toBe(404);
+    const search = await a.get(`/api/regions?q=${encodeURIComponent('村')}&limit=100`);
+    expect(search.json().items.map((r: { code: string }) => r.code)).toEqual([VILLAGE_A]);
+  });
+
+  it('gives an admin of A’s county 404 for B’s users on every user endpoint', async () => {
+    const attempts = [
+      adminA.get(`/api/users/${userB.id}`),
+      adminA.patch(`/api/users/${userB.id}`, { displayName: '改名' }),
+      adminA.post(`/api/users/${userB.id}/reset-password`, { password: 'Taken-over-2026' }),
+      adminA.post(`/api/users/${userB.id}/unlock`),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.message).toBe('用户不存在或不在您的辖区内');
+    }
+    const list = await adminA.get('/api/users?pageSize=200');
+    expect(list.json().items.map((u: { id: string }) => u.id)).not.toContain(userB.id);
+    expect((await adminA.get(`/api/users?region=${VILLAGE_B}`)).statusCode).toBe(404);
+    const row = await env()
+      .database.db.selectFrom('users')
+      .select('display_name')
+      .where('id', '=', userB.id)
+      .executeTakeFirstOrThrow();
+    expect(row.display_name).toBe('东港村干部乙');
+  });
+
+  it('shows an auditor only their jurisdiction’s audit log', async () => {
+    const res = await auditorA.get('/api/audit?pageSize=200');
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as { regionCode: string; entityId: string }[];
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) expect(item.regionCode.startsWith('210624')).toBe(true);
+    expect(items.map((i) => i.entityId)).not.toContain(userB.id);
+    expect((await auditorA.get(`/api/audit?region=${VILLAGE_B}`)).statusCode).toBe(404);
+    expect((await a.get('/api/audit')).statusCode).toBe(403);
+  });
+
+  it('covers every API endpoint that exists', () => {
+    const uncovered = env().app.apiRoutes.filter((r) => !COVERED.has(r));
+    expect(uncovered).toEqual([]);
+  });
+});
