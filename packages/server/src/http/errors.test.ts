@@ -1,6 +1,6 @@
 import { UserCreateInput } from '@tanfang/domain';
 import { describe, expect, it } from 'vitest';
-import type { AppError} from './errors.js';
+import type { AppError } from './errors.js';
 import { parseInput } from './errors.js';
 
 function fail(input: unknown): AppError {

@@ -50,16 +50,8 @@ export interface TestEnv {
   login(username: string, password?: string): Promise<Client>;
 }
 
-async function openTestDatabase(
-  kind: 'pglite' | 'postgres',
-): Promise<{ database: Database; drop: () => Promise<void> }> {
-  if (kind === 'pglite') {
-    const dump = new Uint8Array(fs.readFileSync(inject('pgliteTemplate')));
-    return {
-      database: await openPglite({ dataDir: undefined, loadDump: dump }),
-      drop: async () => undefined,
-    };
-  }
+/** A fresh PostgreSQL database copied from the template; its URL and how to drop it. */
+export async function scratchPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
   const { adminUrl, template } = inject('postgresTemplate')!;
   const name = `tanfang_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -77,9 +69,8 @@ async function openTestDatabase(
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const database = await openPostgres(url.toString(), 4);
   return {
-    database,
+    url: url.toString(),
     drop: async () => {
       const a = new pg.Client({ connectionString: adminUrl });
       await a.connect();
@@ -87,6 +78,20 @@ async function openTestDatabase(
       await a.end();
     },
   };
+}
+
+async function openTestDatabase(
+  kind: 'pglite' | 'postgres',
+): Promise<{ database: Database; drop: () => Promise<void> }> {
+  if (kind === 'pglite') {
+    const dump = new Uint8Array(fs.readFileSync(inject('pgliteTemplate')));
+    return {
+      database: await openPglite({ dataDir: undefined, loadDump: dump }),
+      drop: async () => undefined,
+    };
+  }
+  const { url, drop } = await scratchPostgres();
+  return { database: await openPostgres(url, 4), drop };
 }
 
 /** The databases this run covers. */
