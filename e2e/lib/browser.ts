@@ -57,6 +57,8 @@ export async function login(
 /** Keeps a screenshot as a test artifact. */
 export async function shot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS, `${name}.png`);
+  // Let antd's entrance transitions (the sider's width, modals' zoom) finish.
+  await page.waitForTimeout(400);
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }

@@ -106,8 +106,11 @@ export async function buildApp(services: Services, options: AppOptions): Promise
     await app.register(fastifyStatic, { root: webDir, wildcard: false, index: false });
   }
   app.setNotFoundHandler((request, reply) => {
-    if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasWeb) {
-      return reply.status(404).send({ error: { code: 'not_found', message: '接口不存在' } });
+    const pathname = request.url.split('?')[0]!;
+    const isFile = pathname.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(pathname);
+    if (pathname.startsWith('/api/') || request.method !== 'GET' || !hasWeb || isFile) {
+      const message = pathname.startsWith('/api/') ? '接口不存在' : '文件不存在';
+      return reply.status(404).send({ error: { code: 'not_found', message } });
     }
     // The console is a single-page app: every other GET gets its shell.
     return reply.type('text/html').sendFile('index.html');

@@ -1,0 +1,105 @@
+import { canManageUsers, canReadAudit } from '@tanfang/domain';
+import { Button, Result, Spin } from 'antd';
+import { lazy, Suspense, type ReactNode } from 'react';
+import { Link, Navigate, Route, Routes } from 'react-router-dom';
+import { RequireAuth, RequireRole } from './auth/RequireAuth';
+import { useCurrentUser } from './auth/useAuth';
+import { FIELD_APP_PATH } from './lib/routes';
+import { LoginPage } from './pages/LoginPage';
+
+// Each area is its own chunk, so a visitor's phone loads the field app without the console.
+const ConsoleLayout = lazy(() => import('./layouts/ConsoleLayout'));
+const HomePage = lazy(() => import('./pages/HomePage'));
+const UsersPage = lazy(() => import('./pages/users/UsersPage'));
+const AuditPage = lazy(() => import('./pages/audit/AuditPage'));
+const FieldApp = lazy(() => import('./field/FieldApp'));
+
+function Lazy({ children }: { children: ReactNode }) {
+  return (
+    <Suspense
+      fallback={
+        <div style={{ padding: 80, textAlign: 'center' }}>
+          <Spin size="large" />
+        </div>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
+
+/** The console is for staff; a visitor opening it goes to the field app. */
+function ConsoleGate() {
+  const user = useCurrentUser();
+  if (user.role === 'visitor') return <Navigate to={FIELD_APP_PATH} replace />;
+  return (
+    <Lazy>
+      <ConsoleLayout />
+    </Lazy>
+  );
+}
+
+function NotFound() {
+  return (
+    <Result
+      status="404"
+      title="页面不存在"
+      subTitle="您访问的页面不存在或已被移除。"
+      extra={
+        <Link to="/">
+          <Button type="primary">返回首页</Button>
+        </Link>
+      }
+    />
+  );
+}
+
+/** Every route of the web app. */
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route element={<RequireAuth />}>
+        <Route
+          path={`${FIELD_APP_PATH}/*`}
+          element={
+            <Lazy>
+              <FieldApp />
+            </Lazy>
+          }
+        />
+        <Route path="/" element={<ConsoleGate />}>
+          <Route
+            index
+            element={
+              <Lazy>
+                <HomePage />
+              </Lazy>
+            }
+          />
+          <Route
+            path="users"
+            element={
+              <RequireRole allow={canManageUsers}>
+                <Lazy>
+                  <UsersPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="audit"
+            element={
+              <RequireRole allow={canReadAudit}>
+                <Lazy>
+                  <AuditPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route path="*" element={<NotFound />} />
+        </Route>
+      </Route>
+    </Routes>
+  );
+}

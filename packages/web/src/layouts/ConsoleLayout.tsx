@@ -1,0 +1,161 @@
+import {
+  AuditOutlined,
+  HomeOutlined,
+  LogoutOutlined,
+  MenuFoldOutlined,
+  MenuUnfoldOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import { ROLE_LABELS, canManageUsers, canReadAudit, type Role } from '@tanfang/domain';
+import { Button, Grid, Layout, Menu, Tag, Typography, theme, type MenuProps } from 'antd';
+import { useState } from 'react';
+import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { useAuth, useCurrentUser } from '../auth/useAuth';
+
+type MenuItem = NonNullable<MenuProps['items']>[number];
+
+/** The console's menu for a role: 首页 for all, the rest by permission. */
+function menuItemsFor(role: Role): MenuItem[] {
+  const items: MenuItem[] = [{ key: '/', icon: <HomeOutlined />, label: '首页' }];
+  if (canManageUsers(role))
+    items.push({ key: '/users', icon: <TeamOutlined />, label: '用户管理' });
+  if (canReadAudit(role)) items.push({ key: '/audit', icon: <AuditOutlined />, label: '审计日志' });
+  return items;
+}
+
+/** The menu key of a location: its first path segment. */
+function selectedKey(pathname: string): string {
+  const first = pathname.split('/')[1];
+  return first ? `/${first}` : '/';
+}
+
+/** Layout of the console (every role but visitor): sider menu, header with the account. */
+export default function ConsoleLayout() {
+  const user = useCurrentUser();
+  const { logout } = useAuth();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const screens = Grid.useBreakpoint();
+  const { token } = theme.useToken();
+  const [collapsed, setCollapsed] = useState(false);
+  const [narrow, setNarrow] = useState(false);
+  const wide = screens.md ?? true;
+
+  const onLogout = async () => {
+    await logout();
+    navigate('/login', { replace: true });
+  };
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider
+        breakpoint="lg"
+        collapsedWidth={0}
+        collapsible
+        collapsed={collapsed}
+        onCollapse={setCollapsed}
+        onBreakpoint={(broken) => {
+          setNarrow(broken);
+          setCollapsed(broken);
+        }}
+        trigger={null}
+        width={208}
+        style={
+          narrow
+            ? { position: 'fixed', insetBlock: 0, left: 0, zIndex: 1001, height: '100vh' }
+            : undefined
+        }
+        aria-label="主菜单"
+      >
+        <div
+          style={{
+            height: 64,
+            display: 'flex',
+            alignItems: 'center',
+            gap: 10,
+            padding: '0 20px',
+            color: '#fff',
+            fontSize: 17,
+            fontWeight: 600,
+            whiteSpace: 'nowrap',
+            overflow: 'hidden',
+          }}
+        >
+          <img src="/favicon.svg" alt="" width={26} height={26} />
+          探访关爱
+        </div>
+        <Menu
+          theme="dark"
+          mode="inline"
+          selectedKeys={[selectedKey(location.pathname)]}
+          items={menuItemsFor(user.role)}
+          onClick={({ key }) => {
+            navigate(key);
+            if (narrow) setCollapsed(true);
+          }}
+        />
+      </Layout.Sider>
+      {narrow && !collapsed && (
+        // A tap beside the open menu closes it on a phone.
+        <div
+          onClick={() => setCollapsed(true)}
+          style={{ position: 'fixed', inset: 0, zIndex: 1000, background: 'rgba(0,0,0,0.35)' }}
+        />
+      )}
+      <Layout>
+        <Layout.Header
+          style={{
+            display: 'flex',
+            alignItems: 'center',
+            gap: 12,
+            padding: '0 12px 0 8px',
+            background: token.colorBgContainer,
+            borderBottom: `1px solid ${token.colorBorderSecondary}`,
+            lineHeight: 'normal',
+            position: 'sticky',
+            top: 0,
+            zIndex: 10,
+          }}
+        >
+          <Button
+            type="text"
+            aria-label={collapsed ? '展开菜单' : '收起菜单'}
+            icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
+            onClick={() => setCollapsed(!collapsed)}
+            style={{ fontSize: 18, width: 44, height: 44 }}
+          />
+          <div
+            data-testid="current-user"
+            style={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column', gap: 2 }}
+          >
+            <div style={{ display: 'flex', alignItems: 'center', gap: 8, minWidth: 0 }}>
+              <Typography.Text strong ellipsis>
+                {user.displayName}
+              </Typography.Text>
+              <Tag color="blue" style={{ marginInlineEnd: 0 }}>
+                {ROLE_LABELS[user.role]}
+              </Tag>
+            </div>
+            <Typography.Text
+              type="secondary"
+              ellipsis={{ tooltip: user.jurisdiction.fullName }}
+              style={{ fontSize: 12 }}
+            >
+              {user.jurisdiction.fullName}
+            </Typography.Text>
+          </div>
+          <Button
+            icon={<LogoutOutlined />}
+            onClick={() => void onLogout()}
+            style={wide ? undefined : { paddingInline: 8 }}
+          >
+            退出登录
+          </Button>
+        </Layout.Header>
+        <Layout.Content style={{ padding: wide ? 24 : 12 }}>
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

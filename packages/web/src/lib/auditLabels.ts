@@ -1,0 +1,26 @@
+/**
+ * Chinese names of the audit actions the server records, for display; an action not listed is
+ * shown by its code, so a new server action never disappears from the log.
+ */
+export const AUDIT_ACTION_LABELS: Record<string, string> = {
+  'auth.login': '登录',
+  'auth.logout': '退出登录',
+  'auth.login_failed': '登录失败',
+  'auth.login_refused': '拒绝登录',
+  'auth.account_locked': '账号锁定',
+  'user.list': '查询用户列表',
+  'user.read': '查看用户',
+  'user.create': '新建用户',
+  'user.update': '修改用户',
+  'user.disable': '停用用户',
+  'user.enable': '启用用户',
+  'user.reset_password': '重置密码',
+  'user.unlock': '解锁账号',
+};
+
+/** Chinese names of audited entity types. */
+export const AUDIT_ENTITY_LABELS: Record<string, string> = {
+  user: '用户',
+  region: '区划',
+  session: '会话',
+};
