@@ -30,6 +30,7 @@ async function withPage<T>(size: 'desktop' | 'phone', fn: (page: Page) => Promis
 }
 
 async function tryLogin(page: Page, username: string, password: string): Promise<string> {
+  await page.goto('/login');
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(password);
   const answered = page.waitForResponse((r) => r.url().endsWith('/api/auth/login'));
@@ -91,11 +92,17 @@ describe('the console', () => {
 
   it('tells a wrong password from a locked account, and the admin unlocks it', async () => {
     await withPage('desktop', async (page) => {
-      await page.goto('/login');
-      for (let i = 0; i < 4; i++) {
-        expect(await tryLogin(page, NEW_USER, 'Wrong-pass-0000')).toContain('用户名或密码错误');
+      expect(await tryLogin(page, NEW_USER, 'Wrong-pass-0000')).toBe('用户名或密码错误');
+      await shot(page, 'login-wrong-password-desktop');
+      for (let i = 0; i < 3; i++) {
+        const res = await page.request.post('/api/auth/login', {
+          data: { username: NEW_USER, password: 'Wrong-pass-0000' },
+        });
+        expect(res.status()).toBe(401);
       }
+      // The fifth failure locks the account; even the right password then gets the lock message.
       expect(await tryLogin(page, NEW_USER, 'Wrong-pass-0000')).toContain('已被锁定');
+      expect(await tryLogin(page, NEW_USER, NEW_PASSWORD)).toContain('已被锁定');
       await expect.poll(() => page.getByTestId('login-error').innerText()).toContain('已被锁定');
       await shot(page, 'login-locked-desktop');
     });
