@@ -42,7 +42,7 @@ export function newContext(
   });
 }
 
-/** Signs in through the login page. */
+/** Signs in through the login page, and waits until the app has left it. */
 export async function login(
   page: Page,
   username: string,
@@ -52,6 +52,7 @@ export async function login(
   await page.locator('#username').fill(username);
   await page.locator('#password').fill(password);
   await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.waitForURL((url) => url.pathname !== '/login');
 }
 
 /** Keeps a screenshot as a test artifact. */
