@@ -11,6 +11,8 @@ import { openPglite, openPostgres, type Database } from '@tanfang/server/db/data
 import { loadDemoIfNew } from '@tanfang/server/demo.js';
 import { loadBundledRegions } from '@tanfang/server/modules/regions/regions.loader.js';
 import { createServices } from '@tanfang/server/services.js';
+import { Vault } from '@tanfang/server/crypto.js';
+import { randomBytes } from 'node:crypto';
 import { percentile, report, timeIt, type Row } from './report.js';
 
 const PASSWORD = 'bench-password-2026';
@@ -42,13 +44,16 @@ async function benchOne(kind: string, open: () => Promise<Database>): Promise<Ro
     unit: 'ms',
   });
   await loadDemoIfNew(database.db, PASSWORD);
-  const app = await buildApp(createServices(database, { sessionHours: 12 }), {
-    trustProxy: false,
-    sessionHours: 12,
-    secureCookies: 'false',
-    logLevel: 'silent',
-    webDir: '/nonexistent',
-  });
+  const app = await buildApp(
+    createServices(database, { sessionHours: 12 }, new Vault(randomBytes(32))),
+    {
+      trustProxy: false,
+      sessionHours: 12,
+      secureCookies: 'false',
+      logLevel: 'silent',
+      webDir: '/nonexistent',
+    },
+  );
   const login = await app.inject({
     method: 'POST',
     url: '/api/auth/login',

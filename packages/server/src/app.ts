@@ -13,6 +13,7 @@ import { installErrorHandler } from './http/errors.js';
 import { installSession } from './http/session.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
+import { eldersRoutes } from './modules/elders/elders.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { regionsRoutes } from './modules/regions/regions.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
@@ -99,6 +100,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   regionsRoutes(app, services);
   usersRoutes(app, services);
   auditRoutes(app, services);
+  eldersRoutes(app, services);
 
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = fs.existsSync(path.join(webDir, 'index.html'));

@@ -3,6 +3,7 @@ import { loadBundledRegions } from './modules/regions/regions.loader.js';
 import { openPglite, openPostgres, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import type { Config } from './config.js';
+import { Vault, loadMasterKey } from './crypto.js';
 
 /** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite in the data dir. */
 export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
@@ -23,4 +24,19 @@ export async function prepareDatabase(
     const n = await loadBundledRegions(database.db);
     log(`已加载 ${n} 个区划`);
   }
+}
+
+/** The vault of personal numbers: the configured key, or the data directory's in embedded mode. */
+export function openVault(
+  config: Pick<Config, 'encryptionKey' | 'dataDir'>,
+  database: Database,
+  warn: (line: string) => void,
+): Vault {
+  return new Vault(
+    loadMasterKey(
+      config.encryptionKey,
+      database.kind === 'pglite' ? config.dataDir : undefined,
+      warn,
+    ),
+  );
 }

@@ -15,7 +15,12 @@ for (const kind of testDatabaseKinds()) {
 
     beforeAll(async () => {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tanfang-cli-'));
-      env = { ...process.env, TANFANG_DATA_DIR: dataDir, DATABASE_URL: '' };
+      env = {
+        ...process.env,
+        TANFANG_DATA_DIR: dataDir,
+        DATABASE_URL: '',
+        TANFANG_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+      };
       cleanup = async () => fs.rmSync(dataDir, { recursive: true, force: true });
       if (kind === 'postgres') {
         const scratch = await scratchPostgres();

@@ -6,7 +6,7 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { ROLES, ROLE_LABELS } from '@tanfang/domain';
 import { buildApp } from './app.js';
-import { openDatabase, prepareDatabase } from './boot.js';
+import { openDatabase, openVault, prepareDatabase } from './boot.js';
 import { ConfigError, VERSION, loadConfig, type Config } from './config.js';
 import type { RequestContext } from './context.js';
 import { DataDirLockedError, DatabaseConnectError, type Database } from './db/database.js';
@@ -97,7 +97,7 @@ async function serve(config: Config): Promise<void> {
   await prepareDatabase(database, log);
   const demoLoaded =
     config.demo === 'auto' && (await loadDemoIfNew(database.db, config.demoPassword));
-  const services = createServices(database, config);
+  const services = createServices(database, config, openVault(config, database, log));
   const app = await buildApp(services, config);
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -143,7 +143,7 @@ async function userCommand(config: Config, args: string[]): Promise<void> {
     },
   });
   await withDatabase(config, async (database) => {
-    const services = createServices(database, config);
+    const services = createServices(database, config, openVault(config, database, log));
     switch (sub) {
       case 'add': {
         const password = values.password ?? (await readPassword('初始密码：'));

@@ -18,9 +18,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TANFANG_LOG_LEVEL: 'loud' })).toThrow(/TANFANG_LOG_LEVEL/);
   });
 
-  it('accepts a PostgreSQL URL', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://localhost/tanfang' }).databaseUrl).toBe(
-      'postgres://localhost/tanfang',
+  it('accepts a PostgreSQL URL with an encryption key, and asks for the key without one', () => {
+    const key = Buffer.alloc(32, 1).toString('base64');
+    const config = loadConfig({
+      DATABASE_URL: 'postgres://localhost/tanfang',
+      TANFANG_ENCRYPTION_KEY: key,
+    });
+    expect(config.databaseUrl).toBe('postgres://localhost/tanfang');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://localhost/tanfang' })).toThrow(
+      /TANFANG_ENCRYPTION_KEY/,
+    );
+    expect(() => loadConfig({ TANFANG_ENCRYPTION_KEY: 'c2hvcnQ=' })).toThrow(
+      /TANFANG_ENCRYPTION_KEY/,
     );
   });
 });

@@ -29,6 +29,13 @@ const EnvSchema = z.object({
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
   TANFANG_WEB_DIR: z.string().min(1).optional(),
+  TANFANG_ENCRYPTION_KEY: z
+    .string()
+    .refine(
+      (v) => Buffer.from(v, 'base64').length === 32,
+      'must be 32 bytes in base64 (openssl rand -base64 32)',
+    )
+    .optional(),
   NODE_ENV: z.string().optional(),
 });
 
@@ -45,6 +52,8 @@ export interface Config {
   secureCookies: 'true' | 'false' | 'auto';
   logLevel: z.infer<typeof EnvSchema>['TANFANG_LOG_LEVEL'];
   webDir: string | undefined;
+  /** Base64 master key for personal numbers; required with DATABASE_URL. */
+  encryptionKey: string | undefined;
 }
 
 /** Raised when an environment variable is invalid; its message names the variable. */
@@ -67,6 +76,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`配置错误 (invalid configuration):\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.DATABASE_URL && !e.TANFANG_ENCRYPTION_KEY) {
+    throw new ConfigError(
+      '配置错误 (invalid configuration):\n  TANFANG_ENCRYPTION_KEY: required with DATABASE_URL — 32 bytes in base64 (openssl rand -base64 32); keep it safe, the ID numbers cannot be read without it',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -79,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.TANFANG_SECURE_COOKIES,
     logLevel: e.TANFANG_LOG_LEVEL,
     webDir: e.TANFANG_WEB_DIR ? path.resolve(e.TANFANG_WEB_DIR) : undefined,
+    encryptionKey: e.TANFANG_ENCRYPTION_KEY,
   };
 }
 

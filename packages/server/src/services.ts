@@ -1,7 +1,9 @@
 import type { Config } from './config.js';
+import type { Vault } from './crypto.js';
 import type { Database } from './db/database.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { AuthService } from './modules/auth/auth.service.js';
+import { EldersService } from './modules/elders/elders.service.js';
 import { RegionsService } from './modules/regions/regions.service.js';
 import { UsersService } from './modules/users/users.service.js';
 
@@ -12,10 +14,15 @@ export interface Services {
   users: UsersService;
   auth: AuthService;
   audit: AuditService;
+  elders: EldersService;
 }
 
 /** Wires the services together. */
-export function createServices(database: Database, config: Pick<Config, 'sessionHours'>): Services {
+export function createServices(
+  database: Database,
+  config: Pick<Config, 'sessionHours'>,
+  vault: Vault,
+): Services {
   const db = database.db;
   const regions = new RegionsService(db);
   const users = new UsersService(db, regions);
@@ -25,5 +32,6 @@ export function createServices(database: Database, config: Pick<Config, 'session
     users,
     auth: new AuthService(db, users, config.sessionHours),
     audit: new AuditService(db),
+    elders: new EldersService(db, regions, vault),
   };
 }

@@ -63,6 +63,47 @@ export interface AuditLogTable {
   detail: ColumnType<Record<string, unknown> | null, string | null, string | null>;
 }
 
+/** `elders`: the ledger (台账). ID number and phone encrypted; `data` holds the rest of the form. */
+export interface EldersTable {
+  id: string;
+  county_code: string;
+  village_code: string;
+  name: string;
+  name_initials: string;
+  gender: 'male' | 'female';
+  birth_date: string;
+  id_hash: string;
+  id_enc: string;
+  id_masked: string;
+  phone_enc: string | null;
+  phone_masked: string | null;
+  categories: string[];
+  tier: 'high_risk' | 'key' | 'general';
+  status: 'active' | 'moved' | 'institution' | 'hospital' | 'deceased';
+  status_since: string;
+  contradiction_count: number;
+  data: ColumnType<Record<string, unknown>, string, string>;
+  evaluation: ColumnType<Record<string, unknown>, string, string>;
+  version: Generated<number>;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+  updated_at: DefaultTimestamp;
+  updated_by: string | null;
+}
+
+/** `elder_status_history`: every status change, with its effective date and village. */
+export interface ElderStatusHistoryTable {
+  id: string;
+  elder_id: string;
+  county_code: string;
+  status: EldersTable['status'];
+  effective_date: string;
+  village_code: string;
+  note: string | null;
+  recorded_at: DefaultTimestamp;
+  recorded_by: string | null;
+}
+
 /** `schema_migrations`: applied migrations. */
 export interface SchemaMigrationsTable {
   version: string;
@@ -77,4 +118,6 @@ export interface DB {
   sessions: SessionsTable;
   audit_log: AuditLogTable;
   schema_migrations: SchemaMigrationsTable;
+  elders: EldersTable;
+  elder_status_history: ElderStatusHistoryTable;
 }

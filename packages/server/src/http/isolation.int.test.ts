@@ -4,6 +4,7 @@
  * The last test fails when an endpoint is added without being covered here.
  */
 import { expect, it } from 'vitest';
+import { buildElder } from '../test/factories.js';
 import { describeEachDatabase, type Client } from '../test/harness.js';
 
 // Village A: 东岔村 (宽甸县灌水镇). Village B: a village of 东港市, another county.
@@ -19,11 +20,17 @@ const COVERED = new Set([
   'PATCH /api/users/:id',
   'POST /api/users/:id/reset-password',
   'POST /api/users/:id/unlock',
+  'GET /api/elders/:id',
+  'PATCH /api/elders/:id',
+  'POST /api/elders/:id/status',
+  'POST /api/elders/:id/reveal',
   // Collections, filtered by jurisdiction (checked below):
   'GET /api/regions',
   'GET /api/users',
   'POST /api/users',
   'GET /api/audit',
+  'GET /api/elders',
+  'POST /api/elders',
   // Not about records of a region:
   'GET /api/health',
   'POST /api/auth/login',
@@ -36,6 +43,7 @@ describeEachDatabase('jurisdiction isolation', (env) => {
   let adminA: Client;
   let auditorA: Client;
   let userB: { id: string };
+  let elderB: { id: string };
 
   it('sets up two villages in two counties', async () => {
     a = await env().signIn('village', VILLAGE_A);
@@ -43,6 +51,13 @@ describeEachDatabase('jurisdiction isolation', (env) => {
     auditorA = await env().signIn('auditor', '210624');
     const adminB = await env().signIn('admin', '210681');
     userB = await env().createUser('village', VILLAGE_B, { display_name: '东港村干部' });
+    const villageB = await env().signIn('village', VILLAGE_B);
+    const created = await villageB.post(
+      '/api/elders',
+      buildElder({ name: '东港老人', villageCode: VILLAGE_B }),
+    );
+    expect(created.statusCode, created.body).toBe(201);
+    elderB = created.json();
     // Something to find in B's audit log:
     expect(
       (await adminB.patch(`/api/users/${userB.id}`, { displayName: '东港村干部乙' })).statusCode,
@@ -87,6 +102,39 @@ describeEachDatabase('jurisdiction isolation', (env) => {
       .where('id', '=', userB.id)
       .executeTakeFirstOrThrow();
     expect(row.display_name).toBe('东港村干部乙');
+  });
+
+  it('gives village A 404 for village B’s elders on every elder endpoint, and writes nothing', async () => {
+    const before = await env()
+      .database.db.selectFrom('elders')
+      .selectAll()
+      .where('id', '=', elderB.id)
+      .executeTakeFirstOrThrow();
+    const attempts = [
+      a.get(`/api/elders/${elderB.id}`),
+      a.patch(`/api/elders/${elderB.id}`, { version: 1, diseases: '篡改' }),
+      a.post(`/api/elders/${elderB.id}/status`, {
+        status: 'deceased',
+        effectiveDate: '2026-11-20',
+      }),
+      a.post(`/api/elders/${elderB.id}/reveal`, { reason: '试探' }),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.message).toBe('老年人记录不存在或不在您的辖区内');
+      expect(res.body).not.toContain('东港老人');
+    }
+    const list = await a.get('/api/elders?pageSize=200');
+    expect(list.json().items.map((e: { id: string }) => e.id)).not.toContain(elderB.id);
+    expect((await a.get(`/api/elders?region=${VILLAGE_B}`)).statusCode).toBe(404);
+    const created = await a.post('/api/elders', buildElder({ villageCode: VILLAGE_B }));
+    expect(created.statusCode).toBe(400);
+    const after = await env()
+      .database.db.selectFrom('elders')
+      .selectAll()
+      .where('id', '=', elderB.id)
+      .executeTakeFirstOrThrow();
+    expect(after).toEqual(before);
   });
 
   it('shows an auditor only their jurisdiction’s audit log', async () => {

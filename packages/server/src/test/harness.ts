@@ -11,10 +11,14 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import pg from 'pg';
 import { afterAll, beforeAll, describe, inject } from 'vitest';
 import { buildApp } from '../app.js';
+import { Vault } from '../crypto.js';
 import { openPglite, openPostgres, type Database } from '../db/database.js';
 import { hashPassword } from '../modules/auth/passwords.js';
 import { insertUser, type UserRow } from '../modules/users/users.repository.js';
 import { createServices, type Services } from '../services.js';
+
+/** The master key of every test database. */
+export const TEST_KEY = Buffer.alloc(32, 7);
 
 /** The password every factory-made user has. */
 export const TEST_PASSWORD = 'test-password-2026';
@@ -109,7 +113,7 @@ export function describeEachDatabase(title: string, fn: (env: () => TestEnv) => 
         const opened = await openTestDatabase(kind);
         drop = opened.drop;
         const database = opened.database;
-        const services = createServices(database, { sessionHours: 12 });
+        const services = createServices(database, { sessionHours: 12 }, new Vault(TEST_KEY));
         const app = await buildApp(services, {
           trustProxy: false,
           sessionHours: 12,
