@@ -12,6 +12,7 @@ import type { RequestContext } from './context.js';
 import { DataDirLockedError, DatabaseConnectError, type Database } from './db/database.js';
 import { migrate, migrateDown } from './db/migrate.js';
 import { DEMO_ACCOUNTS, loadDemoIfNew } from './demo.js';
+import { loadDemoElders } from './demo-elders.js';
 import { AppError } from './http/errors.js';
 import { countRegions } from './modules/regions/regions.repository.js';
 import { loadBundledRegions, loadProvinceVillages } from './modules/regions/regions.loader.js';
@@ -98,6 +99,10 @@ async function serve(config: Config): Promise<void> {
   const demoLoaded =
     config.demo === 'auto' && (await loadDemoIfNew(database.db, config.demoPassword));
   const services = createServices(database, config, openVault(config, database, log));
+  if (demoLoaded) {
+    const township = await findUserByUsername(database.db, 'demo-township');
+    log(`已登记演示老年人 ${await loadDemoElders(services, township!.id)} 位（灌水镇）`);
+  }
   const app = await buildApp(services, config);
   let closing = false;
   const shutdown = async (signal: string) => {
