@@ -290,11 +290,13 @@ export async function main(argv: string[]): Promise<void> {
     }
     case 'demo':
       await withDatabase(config, async (database) => {
-        log(
-          (await loadDemoIfNew(database.db, config.demoPassword))
-            ? '已加载演示账户'
-            : '已有用户，未加载演示数据',
-        );
+        if (!(await loadDemoIfNew(database.db, config.demoPassword))) {
+          log('已有用户，未加载演示数据');
+          return;
+        }
+        const services = createServices(database, config, openVault(config, database, log));
+        const township = await findUserByUsername(database.db, 'demo-township');
+        log(`已加载演示账户，并登记演示老年人 ${await loadDemoElders(services, township!.id)} 位`);
       });
       return;
     case 'user':
