@@ -6,12 +6,16 @@ import { RequireAuth, RequireRole } from './auth/RequireAuth';
 import { useCurrentUser } from './auth/useAuth';
 import { FIELD_APP_PATH } from './lib/routes';
 import { LoginPage } from './pages/LoginPage';
+import { canEditElders, canReadElders } from './pages/elders/permissions';
 
 // Each area is its own chunk, so a visitor's phone loads the field app without the console.
 const ConsoleLayout = lazy(() => import('./layouts/ConsoleLayout'));
 const HomePage = lazy(() => import('./pages/HomePage'));
 const UsersPage = lazy(() => import('./pages/users/UsersPage'));
 const AuditPage = lazy(() => import('./pages/audit/AuditPage'));
+const ElderListPage = lazy(() => import('./pages/elders/ElderListPage'));
+const ElderPage = lazy(() => import('./pages/elders/ElderPage'));
+const ElderFormPage = lazy(() => import('./pages/elders/ElderFormPage'));
 const FieldApp = lazy(() => import('./field/FieldApp'));
 
 function Lazy({ children }: { children: ReactNode }) {
@@ -93,6 +97,46 @@ export function AppRoutes() {
               <RequireRole allow={canReadAudit}>
                 <Lazy>
                   <AuditPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="elders"
+            element={
+              <RequireRole allow={canReadElders}>
+                <Lazy>
+                  <ElderListPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="elders/new"
+            element={
+              <RequireRole allow={canEditElders}>
+                <Lazy>
+                  <ElderFormPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="elders/:id"
+            element={
+              <RequireRole allow={canReadElders}>
+                <Lazy>
+                  <ElderPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="elders/:id/edit"
+            element={
+              <RequireRole allow={canEditElders}>
+                <Lazy>
+                  <ElderFormPage />
                 </Lazy>
               </RequireRole>
             }

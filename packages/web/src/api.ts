@@ -2,6 +2,12 @@ import type {
   ApiErrorBody,
   AuditEntryDto,
   AuditListQuery,
+  ElderDto,
+  ElderInput,
+  ElderListQuery,
+  ElderRevealDto,
+  ElderStatusChange,
+  ElderSummaryDto,
   LoginInput,
   Page,
   Region,
@@ -146,6 +152,13 @@ export type UserListParams = Partial<UserListQuery>;
 /** Query of `GET /api/audit` as the client sends it (page and size optional). */
 export type AuditListParams = Partial<AuditListQuery>;
 
+/** Query of `GET /api/elders` as the client sends it (page and size optional). */
+export type ElderListParams = Partial<ElderListQuery>;
+/** Body of `PATCH /api/elders/:id`: changed fields (never the ID number) plus the loaded version. */
+export type ElderPatchInput = Partial<Omit<ElderInput, 'idNumber'>> & { version: number };
+/** Body of `POST /api/elders/:id/status`. */
+export type ElderStatusChangeInput = ReturnType<typeof ElderStatusChange.parse>;
+
 /** The typed endpoints of the tanfang API. */
 export const api = {
   login: (input: LoginInput) =>
@@ -176,6 +189,19 @@ export const api = {
 
   listAudit: (query: AuditListParams) =>
     request<Page<AuditEntryDto>>('GET', '/api/audit', { query: { ...query } }),
+
+  listElders: (query: ElderListParams) =>
+    request<Page<ElderSummaryDto>>('GET', '/api/elders', { query: { ...query } }),
+  elder: (id: string) => request<ElderDto>('GET', `/api/elders/${encodeURIComponent(id)}`),
+  createElder: (input: ElderInput) => request<ElderDto>('POST', '/api/elders', { body: input }),
+  updateElder: (id: string, patch: ElderPatchInput) =>
+    request<ElderDto>('PATCH', `/api/elders/${encodeURIComponent(id)}`, { body: patch }),
+  changeElderStatus: (id: string, input: ElderStatusChangeInput) =>
+    request<ElderDto>('POST', `/api/elders/${encodeURIComponent(id)}/status`, { body: input }),
+  revealElder: (id: string, reason: string) =>
+    request<ElderRevealDto>('POST', `/api/elders/${encodeURIComponent(id)}/reveal`, {
+      body: { reason },
+    }),
 
   health: () => request<HealthDto>('GET', '/api/health'),
 };

@@ -4,6 +4,7 @@ import {
   LogoutOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
+  SolutionOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { ROLE_LABELS, canManageUsers, canReadAudit, type Role } from '@tanfang/domain';
@@ -11,12 +12,15 @@ import { Button, Grid, Layout, Menu, Tag, Typography, theme, type MenuProps } fr
 import { useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth, useCurrentUser } from '../auth/useAuth';
+import { canReadElders } from '../pages/elders/permissions';
 
 type MenuItem = NonNullable<MenuProps['items']>[number];
 
 /** The console's menu for a role: 首页 for all, the rest by permission. */
 function menuItemsFor(role: Role): MenuItem[] {
   const items: MenuItem[] = [{ key: '/', icon: <HomeOutlined />, label: '首页' }];
+  if (canReadElders(role))
+    items.push({ key: '/elders', icon: <SolutionOutlined />, label: '老年人台账' });
   if (canManageUsers(role))
     items.push({ key: '/users', icon: <TeamOutlined />, label: '用户管理' });
   if (canReadAudit(role)) items.push({ key: '/audit', icon: <AuditOutlined />, label: '审计日志' });
