@@ -6,7 +6,7 @@ import { RequireAuth, RequireRole } from './auth/RequireAuth';
 import { useCurrentUser } from './auth/useAuth';
 import { FIELD_APP_PATH } from './lib/routes';
 import { LoginPage } from './pages/LoginPage';
-import { canEditElders, canReadElders } from './pages/elders/permissions';
+import { canEditElders, canImportElders, canReadElders } from './pages/elders/permissions';
 
 // Each area is its own chunk, so a visitor's phone loads the field app without the console.
 const ConsoleLayout = lazy(() => import('./layouts/ConsoleLayout'));
@@ -16,6 +16,8 @@ const AuditPage = lazy(() => import('./pages/audit/AuditPage'));
 const ElderListPage = lazy(() => import('./pages/elders/ElderListPage'));
 const ElderPage = lazy(() => import('./pages/elders/ElderPage'));
 const ElderFormPage = lazy(() => import('./pages/elders/ElderFormPage'));
+const ElderPrintPage = lazy(() => import('./pages/elders/ElderPrintPage'));
+const ElderImportPage = lazy(() => import('./pages/elders/ElderImportPage'));
 const FieldApp = lazy(() => import('./field/FieldApp'));
 
 function Lazy({ children }: { children: ReactNode }) {
@@ -72,6 +74,17 @@ export function AppRoutes() {
             </Lazy>
           }
         />
+        {/* The printable 信息采集表: no console chrome, just the form and a small toolbar. */}
+        <Route
+          path="/elders/:id/print"
+          element={
+            <RequireRole allow={canReadElders}>
+              <Lazy>
+                <ElderPrintPage />
+              </Lazy>
+            </RequireRole>
+          }
+        />
         <Route path="/" element={<ConsoleGate />}>
           <Route
             index
@@ -117,6 +130,16 @@ export function AppRoutes() {
               <RequireRole allow={canEditElders}>
                 <Lazy>
                   <ElderFormPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="elders/import"
+            element={
+              <RequireRole allow={canImportElders}>
+                <Lazy>
+                  <ElderImportPage />
                 </Lazy>
               </RequireRole>
             }

@@ -5,14 +5,12 @@ import {
   CATEGORY_LABELS,
   ETHNICITIES,
   ElderFields,
-  ElderPatch,
   HEALTH_LABELS,
   INCOME_SOURCE_LABELS,
   LIVING_SITUATION_LABELS,
   TIERS,
   TIER_LABELS,
   type ElderDto,
-  type ElderRevealDto,
 } from '@tanfang/domain';
 import {
   Alert,
@@ -30,14 +28,13 @@ import {
   Row,
   Select,
   Skeleton,
-  Space,
   Typography,
   theme,
 } from 'antd';
 import type { FormRule } from 'antd';
 import { useCallback, useDeferredValue, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
-import { ApiError, api, errorMessage, type ElderPatchInput } from '../../api';
+import { ApiError, api, errorMessage, type ElderPatchInput, type ElderReveal } from '../../api';
 import { RegionPicker } from '../../components/RegionPicker';
 import {
   createAnalyser,
@@ -46,9 +43,11 @@ import {
   isMasked,
   issueAt,
   maskedValues,
+  patchIssues,
   planPatch,
   serverIssues,
   showIssues,
+  standInBirthDate,
   standInIdNumber,
   toInput,
   type AnalysisContext,
@@ -102,7 +101,7 @@ function unmask<T>(value: T, full: ReadonlyMap<string, string>): T {
 }
 
 /** Masked number → full number, from the record as shown and the reveal (same people only). */
-function revealMap(data: ElderDto['data'], revealed: ElderRevealDto): Map<string, string> {
+function revealMap(data: ElderDto['data'], revealed: ElderReveal): Map<string, string> {
   const pairs: [string | undefined, string | null | undefined][] = [
     [data.idNumber, revealed.idNumber],
     [data.phone, revealed.phone],
@@ -160,10 +159,17 @@ function ElderForm({ elder, onReload }: { elder?: ElderDto; onReload: () => void
   const [revealOpen, setRevealOpen] = useState(false);
   const [revealed, setRevealed] = useState(false);
 
+  // The record shows the age, not the birth date: the rules run on a stand-in ID number with the
+  // earliest birth date of that age (after 载入完整号码 the real number is in the form).
   const context = useMemo<AnalysisContext>(
     () => ({
       kept,
-      standInIdNumber: elder ? standInIdNumber(elder.birthDate, elder.gender) : undefined,
+      standIn: elder
+        ? {
+            idNumber: standInIdNumber(standInBirthDate(elder.age), elder.gender),
+            age: elder.age,
+          }
+        : undefined,
     }),
     [kept, elder],
   );
@@ -196,7 +202,7 @@ function ElderForm({ elder, onReload }: { elder?: ElderDto; onReload: () => void
     target?.scrollIntoView({ block: 'start' });
   }, [location.hash]);
 
-  const onRevealed = (full: ElderRevealDto) => {
+  const onRevealed = (full: ElderReveal) => {
     if (!elder) return;
     const map = revealMap(elder.data, full);
     form.setFieldsValue(unmask(form.getFieldsValue(true) as ElderFormValues, map));
@@ -231,30 +237,11 @@ function ElderForm({ elder, onReload }: { elder?: ElderDto; onReload: () => void
       return;
     }
 
+    // Masked numbers left as they were go back unchanged: the server keeps the stored numbers.
     const plan = planPatch(result.input, baseline);
-    if (plan.masked.length > 0) {
-      showIssues(
-        form,
-        plan.masked.map((m) => ({
-          path: m.path,
-          message: '此号码已脱敏：请先载入完整号码，或重新填写完整号码',
-        })),
-      );
-      setFormError(
-        <Space wrap>
-          <span>
-            修改的内容中含有脱敏显示的号码，保存前需载入完整号码（将记入审计日志）或重新填写。
-          </span>
-          <Button size="small" icon={<EyeOutlined />} onClick={() => setRevealOpen(true)}>
-            载入完整号码
-          </Button>
-        </Space>,
-      );
-      return;
-    }
     if (plan.cleared.length > 0) {
       setFormError(
-        `暂不支持清空已填写的${plan.cleared.map((k) => `“${FIELD_LABELS[k] ?? k}”`).join('、')}，如需更正请填写新的内容`,
+        `不能清空已填写的${plan.cleared.map((k) => `“${FIELD_LABELS[k] ?? k}”`).join('、')}，如需更正请填写新的内容`,
       );
       return;
     }
@@ -263,9 +250,9 @@ function ElderForm({ elder, onReload }: { elder?: ElderDto; onReload: () => void
       navigate(`/elders/${elder.id}`);
       return;
     }
-    const checked = ElderPatch.safeParse(plan.patch);
-    if (!checked.success) {
-      fail(showIssues(form, checked.error.issues));
+    const problems = patchIssues(plan.patch, kept);
+    if (problems.length > 0) {
+      fail(showIssues(form, problems));
       return;
     }
     // Send only the changed fields as entered: the parsed patch would add every default.
@@ -310,7 +297,7 @@ function ElderForm({ elder, onReload }: { elder?: ElderDto; onReload: () => void
           type="info"
           showIcon
           title="身份证号和电话以脱敏方式显示"
-          description="未修改的号码保存时保持不变。修改紧急联系人、家庭成员、子女及其他赡养人或临时照料人时，需先载入完整号码（将记入审计日志），或重新填写其中的号码。"
+          description="未修改的号码保存时保持不变，无需载入完整号码即可修改其他内容。如需核对或更正号码，可载入完整号码（将记入审计日志），或直接重新填写完整号码。"
           action={
             <Button size="small" icon={<EyeOutlined />} onClick={() => setRevealOpen(true)}>
               载入完整号码

@@ -1,4 +1,10 @@
-import { PlusOutlined, ReloadOutlined, WarningFilled } from '@ant-design/icons';
+import {
+  DownloadOutlined,
+  PlusOutlined,
+  ReloadOutlined,
+  UploadOutlined,
+  WarningFilled,
+} from '@ant-design/icons';
 import {
   CATEGORIES,
   CATEGORY_LABELS,
@@ -20,6 +26,7 @@ import {
   Grid,
   Input,
   Select,
+  Space,
   Table,
   Tooltip,
   Typography,
@@ -34,7 +41,8 @@ import { RegionPicker } from '../../components/RegionPicker';
 import { useQueryState } from '../../lib/useQueryState';
 import { CategoryTags, ElderStatusTag, TierTag } from './ElderTags';
 import { rememberListSearch } from './listSearch';
-import { canEditElders } from './permissions';
+import { ExportModal } from './ExportModal';
+import { canEditElders, canExportElders, canImportElders } from './permissions';
 import { usePlaceName } from './usePlaceName';
 
 const STATUSES = Object.keys(ELDER_STATUS_LABELS) as ElderStatus[];
@@ -82,6 +90,7 @@ export default function ElderListPage() {
   const [loading, setLoading] = useState(true);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [reloadKey, setReloadKey] = useState(0);
+  const [exportOpen, setExportOpen] = useState(false);
 
   useEffect(() => {
     let cancelled = false;
@@ -178,22 +187,46 @@ export default function ElderListPage() {
     },
   ];
 
+  const actions = (
+    <Space wrap>
+      {canExportElders(me.role) && (
+        <Button
+          icon={<DownloadOutlined />}
+          onClick={() => setExportOpen(true)}
+          data-testid="export-button"
+        >
+          导出
+        </Button>
+      )}
+      {canImportElders(me.role) && (
+        <Button
+          icon={<UploadOutlined />}
+          onClick={() => navigate('/elders/import')}
+          data-testid="import-button"
+        >
+          批量导入
+        </Button>
+      )}
+      {canEditElders(me.role) && (
+        <Button
+          type="primary"
+          icon={<PlusOutlined />}
+          onClick={() => navigate('/elders/new')}
+          data-testid="elder-create"
+        >
+          新增老年人
+        </Button>
+      )}
+    </Space>
+  );
+
   return (
     <Card
       title="老年人台账"
-      extra={
-        canEditElders(me.role) && (
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
-            onClick={() => navigate('/elders/new')}
-            data-testid="elder-create"
-          >
-            新增老年人
-          </Button>
-        )
-      }
+      // On a phone the actions go under the title, which would otherwise be squeezed out.
+      extra={wide ? actions : undefined}
     >
+      {!wide && <div style={{ marginBottom: 16 }}>{actions}</div>}
       <Flex wrap gap={12} style={{ marginBottom: 16 }}>
         <Input.Search
           aria-label="搜索姓名"
@@ -276,6 +309,9 @@ export default function ElderListPage() {
           })
         }
       />
+      {exportOpen && (
+        <ExportModal open region={region} status={status} onClose={() => setExportOpen(false)} />
+      )}
     </Card>
   );
 }

@@ -3,6 +3,7 @@ import {
   EditOutlined,
   EyeInvisibleOutlined,
   EyeOutlined,
+  PrinterOutlined,
   SwapOutlined,
 } from '@ant-design/icons';
 import {
@@ -11,7 +12,6 @@ import {
   GENDER_LABELS,
   TIER_LABELS,
   type ElderDto,
-  type ElderRevealDto,
 } from '@tanfang/domain';
 import {
   Alert,
@@ -33,7 +33,7 @@ import {
 import type { TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
-import { ApiError, api, errorMessage } from '../../api';
+import { ApiError, api, errorMessage, type ElderReveal } from '../../api';
 import { useCurrentUser } from '../../auth/useAuth';
 import { formatTime } from '../../lib/format';
 import { CategoryTags, ElderStatusTag, TierTag } from './ElderTags';
@@ -210,7 +210,7 @@ export default function ElderPage() {
   const navigate = useNavigate();
   const [elder, setElder] = useState<ElderDto | null>(null);
   const [loadError, setLoadError] = useState<{ status: number; message: string } | null>(null);
-  const [revealed, setRevealed] = useState<ElderRevealDto | null>(null);
+  const [revealed, setRevealed] = useState<ElderReveal | null>(null);
   const [revealOpen, setRevealOpen] = useState(false);
   const [statusOpen, setStatusOpen] = useState(false);
 
@@ -308,8 +308,8 @@ export default function ElderPage() {
               起
             </Typography.Text>
           </Flex>
-          {canEdit && (
-            <Space wrap>
+          <Space wrap>
+            {canEdit && (
               <Button
                 icon={<EditOutlined />}
                 type="primary"
@@ -318,17 +318,24 @@ export default function ElderPage() {
               >
                 编辑
               </Button>
-              {elder.status !== 'deceased' && (
-                <Button
-                  icon={<SwapOutlined />}
-                  onClick={() => setStatusOpen(true)}
-                  data-testid="elder-status-change"
-                >
-                  状态变更
-                </Button>
-              )}
-            </Space>
-          )}
+            )}
+            {canEdit && elder.status !== 'deceased' && (
+              <Button
+                icon={<SwapOutlined />}
+                onClick={() => setStatusOpen(true)}
+                data-testid="elder-status-change"
+              >
+                状态变更
+              </Button>
+            )}
+            <Button
+              icon={<PrinterOutlined />}
+              onClick={() => navigate(`/elders/${elder.id}/print`)}
+              data-testid="elder-print"
+            >
+              打印信息采集表
+            </Button>
+          </Space>
         </Flex>
       </Card>
 

@@ -9,12 +9,12 @@ import {
   SUPPORTER_KIND_LABELS,
   genderOf,
   type ElderDto,
-  type ElderRevealDto,
   type Gender,
 } from '@tanfang/domain';
 import { Card, Descriptions, Table, Typography, type DescriptionsProps } from 'antd';
 import type { TableColumnsType } from 'antd';
 import type { ReactNode } from 'react';
+import type { ElderReveal } from '../../api';
 import { formatTime } from '../../lib/format';
 import { yesNoLabel } from './labels';
 
@@ -72,7 +72,7 @@ function Fields({ items }: { items: DescriptionsProps['items'] }) {
 }
 
 /** The full number at an index of a revealed list, when it is the same person. */
-function revealedAt<T extends { name: string }>(
+export function revealedAt<T extends { name: string }>(
   list: readonly T[] | undefined,
   index: number,
   name: string,
@@ -83,11 +83,29 @@ function revealedAt<T extends { name: string }>(
 
 const genderLabel = (gender: Gender | undefined) => (gender ? GENDER_LABELS[gender] : '—');
 
+/** The gender a masked ID number still shows (210302********123X): its 17th character. */
+function genderOfMasked(id: string | undefined): Gender | undefined {
+  if (!id || !/^\d{6}\*{8}\d{3}[\dX]$/i.test(id)) return undefined;
+  return Number(id[16]) % 2 === 1 ? 'male' : 'female';
+}
+
+/** A person's gender: from the full ID number, else the masked one as shown, else as entered. */
+export function shownGender(
+  person: { gender?: Gender | undefined; idNumber?: string | undefined },
+  fullIdNumber: string | null | undefined,
+): Gender | undefined {
+  return (
+    genderOf({ gender: undefined, idNumber: fullIdNumber ?? undefined }) ??
+    genderOfMasked(person.idNumber) ??
+    person.gender
+  );
+}
+
 /** Props of `ElderSections`. */
 export interface ElderSectionsProps {
   elder: ElderDto;
   /** Full numbers after 查看完整号码; masked ones otherwise. */
-  revealed: ElderRevealDto | null;
+  revealed: ElderReveal | null;
   /** The 查看完整号码 control (or nothing for roles not allowed). */
   revealControl: ReactNode;
 }
@@ -114,12 +132,7 @@ export function ElderSections({ elder, revealed, revealControl }: ElderSectionsP
       key: 'gender',
       width: 60,
       render: (_: unknown, m, i) =>
-        genderLabel(
-          genderOf({
-            gender: m.gender,
-            idNumber: revealedAt(revealed?.householdMembers, i, m.name)?.idNumber ?? undefined,
-          }),
-        ),
+        genderLabel(shownGender(m, revealedAt(revealed?.householdMembers, i, m.name)?.idNumber)),
     },
     {
       title: '公民身份号码',
@@ -163,12 +176,7 @@ export function ElderSections({ elder, revealed, revealControl }: ElderSectionsP
       key: 'gender',
       width: 60,
       render: (_: unknown, s, i) =>
-        genderLabel(
-          genderOf({
-            gender: s.gender,
-            idNumber: revealedAt(revealed?.supporters, i, s.name)?.idNumber ?? undefined,
-          }),
-        ),
+        genderLabel(shownGender(s, revealedAt(revealed?.supporters, i, s.name)?.idNumber)),
     },
     {
       title: '身份证号',
@@ -255,7 +263,10 @@ export function ElderSections({ elder, revealed, revealControl }: ElderSectionsP
                 </span>
               ),
             },
-            { key: 'birthDate', label: '出生日期', children: elder.birthDate },
+            // The birth date comes only with the full numbers (it is the masked ID's hidden part).
+            ...(revealed?.birthDate
+              ? [{ key: 'birthDate', label: '出生日期', children: revealed.birthDate }]
+              : []),
             { key: 'age', label: '年龄', children: `${elder.age} 周岁` },
             { key: 'recordDate', label: '采集日期', children: dash(data.recordDate) },
             { key: 'createdAt', label: '登记时间', children: formatTime(elder.createdAt) },
@@ -405,12 +416,7 @@ export function ElderSections({ elder, revealed, revealControl }: ElderSectionsP
               {
                 key: 'gender',
                 label: '性别',
-                children: genderLabel(
-                  genderOf({
-                    gender: caregiver.gender,
-                    idNumber: revealedCaregiver?.idNumber ?? undefined,
-                  }),
-                ),
+                children: genderLabel(shownGender(caregiver, revealedCaregiver?.idNumber)),
               },
               {
                 key: 'idNumber',

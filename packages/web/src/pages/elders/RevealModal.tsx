@@ -1,7 +1,7 @@
-import { RevealInput, type ElderRevealDto } from '@tanfang/domain';
+import { RevealInput } from '@tanfang/domain';
 import { Alert, App, Form, Input, Modal } from 'antd';
 import { useState } from 'react';
-import { ApiError, api, errorMessage } from '../../api';
+import { ApiError, api, errorMessage, type ElderReveal } from '../../api';
 import { applyServerError, schemaRule } from '../../lib/zodForm';
 
 /** Props of `RevealModal`. */
@@ -11,16 +11,22 @@ export interface RevealModalProps {
   elderName: string;
   /** A reason to start from, e.g. 修改台账信息. */
   defaultReason?: string;
+  /** What the full numbers are for, in the title (default 查看完整号码). */
+  purpose?: string;
+  /** The confirm button (default 查看). */
+  okText?: string;
   onClose: () => void;
-  onRevealed: (revealed: ElderRevealDto) => void;
+  onRevealed: (revealed: ElderReveal) => void;
 }
 
-/** 查看完整号码: asks why (the reason is logged), then fetches the full ID and phone numbers. */
+/** 查看完整号码 (or 打印完整号码): asks why (the reason is logged), then fetches the full ID and phone numbers. */
 export function RevealModal({
   open,
   elderId,
   elderName,
   defaultReason,
+  purpose = '查看完整号码',
+  okText = '查看',
   onClose,
   onRevealed,
 }: RevealModalProps) {
@@ -44,8 +50,8 @@ export function RevealModal({
   return (
     <Modal
       open={open}
-      title={`查看完整号码：${elderName}`}
-      okText="查看"
+      title={`${purpose}：${elderName}`}
+      okText={okText}
       confirmLoading={loading}
       onOk={() => form.submit()}
       onCancel={onClose}

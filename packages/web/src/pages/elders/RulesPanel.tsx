@@ -15,18 +15,33 @@ function RulesBody({ analysis }: { analysis: ElderAnalysis }) {
     );
   }
   const { tier } = evaluation;
-  return (
-    <Flex vertical gap={16}>
-      <Descriptions
-        size="small"
-        column={1}
-        bordered
-        items={[
+  const { standInAge } = analysis;
+  // With the ID number masked (edit), the birth date is unknown here: the age is the record's.
+  const facts =
+    standInAge === undefined
+      ? [
           { key: 'birth', label: '出生日期', children: evaluation.birthDate },
           { key: 'gender', label: '性别', children: GENDER_LABELS[evaluation.gender] },
           { key: 'age', label: '年龄', children: `${evaluation.age} 周岁` },
-        ]}
-      />
+        ]
+      : [
+          { key: 'gender', label: '性别', children: GENDER_LABELS[evaluation.gender] },
+          { key: 'age', label: '年龄', children: `${standInAge} 周岁` },
+        ];
+  return (
+    <Flex vertical gap={16}>
+      <div>
+        <Descriptions size="small" column={1} bordered items={facts} />
+        {standInAge !== undefined && (
+          <Typography.Paragraph
+            type="secondary"
+            style={{ margin: '4px 0 0', fontSize: 12 }}
+            data-testid="rules-masked-id"
+          >
+            身份证号已脱敏，按当前年龄认定；保存后以系统按完整身份证号认定的结果为准。
+          </Typography.Paragraph>
+        )}
+      </div>
 
       <div data-testid="rules-findings">
         <Typography.Text strong>类别认定</Typography.Text>
@@ -104,7 +119,7 @@ function RulesBody({ analysis }: { analysis: ElderAnalysis }) {
 function summary(analysis: ElderAnalysis): string {
   const e = analysis.evaluation;
   if (!e) return '填写身份证号后自动认定';
-  const parts = [`${e.age} 周岁`, `分级：${TIER_LABELS[e.tier.effective]}`];
+  const parts = [`${analysis.standInAge ?? e.age} 周岁`, `分级：${TIER_LABELS[e.tier.effective]}`];
   if (e.categories.length > 0) parts.push(e.categories.map((c) => CATEGORY_LABELS[c]).join('、'));
   if (e.contradictions.length > 0) parts.push(`${e.contradictions.length} 处矛盾`);
   return parts.join(' · ');

@@ -15,7 +15,7 @@ import {
   type Tier,
 } from '@tanfang/domain';
 import type { FormInstance } from 'antd';
-import type { ApiError } from '../../api';
+import { ELDER_CLEARABLE_FIELDS, type ApiError } from '../../api';
 import type { SchemaIssue } from '../../lib/zodForm';
 import { fieldLabel } from './labels';
 
@@ -361,7 +361,20 @@ function withoutMasked(value: unknown): unknown {
 }
 
 /**
- * A valid stand-in ID number with a known birth date and gender, for running the rules on a
+ * The earliest birth date of someone `age` years old on `today`: standing in for a birth date the
+ * browser does not know (the record shows the age only), it never makes the elder younger than
+ * they are, so the rules do not refuse a stored record as under 60.
+ */
+export function standInBirthDate(age: number, today: string = todayIso()): string {
+  const [y, m, d] = today.split('-').map(Number) as [number, number, number];
+  const year = y - age - 1;
+  // The day after today's month and day, in that year (after 2-29 comes 3-1, leap year or not).
+  if (m === 2 && d === 29) return `${String(year).padStart(4, '0')}-03-01`;
+  return new Date(Date.UTC(year, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+/**
+ * A valid stand-in ID number with a given birth date and gender, for running the rules on a
  * record whose real number the browser does not have (only birth date and gender matter there).
  */
 export function standInIdNumber(birthDate: string, gender: Gender): string {
@@ -381,21 +394,26 @@ export interface ElderAnalysis {
   evaluationError?: string;
   /** Parts left out of the evaluation because they are not valid yet. */
   skipped: string[];
+  /**
+   * The elder's age today, when the rules ran on a stand-in for a masked ID number: the birth
+   * date is then unknown (and not shown), the age an estimate from the record's age.
+   */
+  standInAge?: number;
 }
 
 /** How the analysis treats an existing record's masked numbers. */
 export interface AnalysisContext {
   /** Masked numbers from the loaded record: kept as they are, not issues. */
   kept: ReadonlySet<string>;
-  /** Stands in for the elder's masked ID number in the rules (edit). */
-  standInIdNumber?: string;
+  /** Stands in for the elder's masked ID number in the rules (edit), with the age it is from. */
+  standIn?: { idNumber: string; age: number };
 }
 
 /** The record the rules can evaluate: invalid parts dropped, masked numbers left out. */
 function evaluable(input: Json, context: AnalysisContext): { data?: ElderData; skipped: string[] } {
   let candidate = withoutMasked(input) as Json;
-  if (context.standInIdNumber && isMasked(input.idNumber)) {
-    candidate.idNumber = context.standInIdNumber;
+  if (context.standIn && isMasked(input.idNumber)) {
+    candidate.idNumber = context.standIn.idNumber;
   }
   // Name and village do not matter to the rules.
   candidate.name = filled(typeof candidate.name === 'string' ? candidate.name : undefined) ?? '—';
@@ -442,6 +460,8 @@ export function analyseElder(values: ElderFormValues, context: AnalysisContext):
       ? input.recordDate
       : todayIso();
   const { data, skipped } = evaluable(input, context);
+  const standInAge =
+    context.standIn && isMasked(input.idNumber) ? { standInAge: context.standIn.age } : {};
   if (!data) {
     return {
       input,
@@ -456,9 +476,9 @@ export function analyseElder(values: ElderFormValues, context: AnalysisContext):
     for (const error of result.errors) {
       issues.push({ path: parsePath(error.field), message: error.message });
     }
-    return { input, issues, skipped, evaluationError: result.errors[0]?.message };
+    return { input, issues, skipped, evaluationError: result.errors[0]?.message, ...standInAge };
   }
-  return { input, issues, skipped, evaluation: result.evaluation };
+  return { input, issues, skipped, evaluation: result.evaluation, ...standInAge };
 }
 
 /** The first issue at exactly this path. */
@@ -521,45 +541,44 @@ export function serverIssues(error: ApiError): SchemaIssue[] {
 
 /** The fields a PATCH may send (all but the ID number), in the form's order. */
 const PATCHABLE_KEYS = Object.keys(ElderPatch.shape);
+const CLEARABLE: ReadonlySet<string> = new Set(ELDER_CLEARABLE_FIELDS);
 
-/** Parts of the record whose emptying the API cannot express (no null in ElderPatch). */
+/** What an edit sends, and what it cannot. */
 export interface PatchPlan {
-  /** Changed fields with their new values. */
+  /**
+   * Changed fields with their new values; `null` clears an optional field. Masked numbers kept
+   * unchanged are sent back as they are: the server keeps the stored number.
+   */
   patch: Json;
-  /** Changed fields holding a masked number the server cannot take back. */
-  masked: { path: FieldPath; value: string }[];
-  /** Fields that were filled and are now empty, which a PATCH cannot clear. */
+  /** Fields that were filled and are now empty, which a PATCH cannot clear (required ones). */
   cleared: string[];
 }
-
-/** Finds masked numbers in a value, with their paths. */
-function maskedPaths(value: unknown, path: FieldPath, out: { path: FieldPath; value: string }[]) {
-  if (isMasked(value)) out.push({ path, value });
-  else if (Array.isArray(value)) value.forEach((v, i) => maskedPaths(v, [...path, i], out));
-  else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) maskedPaths(v, [...path, k], out);
-  }
-}
-
-/** Empty strings for texts that may be emptied that way (text fields allow ''). */
-const CLEARABLE_WITH_EMPTY_TEXT = new Set(['registeredAddress', 'addressDetail', 'diseases']);
 
 /** The PATCH of an edit: the top-level fields whose value differs from the loaded record. */
 export function planPatch(current: Json, baseline: Json): PatchPlan {
   const patch: Json = {};
-  const masked: { path: FieldPath; value: string }[] = [];
   const cleared: string[] = [];
   for (const key of PATCHABLE_KEYS) {
     const now = current[key];
     const before = baseline[key];
     if (JSON.stringify(now) === JSON.stringify(before)) continue;
     if (now === undefined) {
-      if (CLEARABLE_WITH_EMPTY_TEXT.has(key)) patch[key] = '';
+      if (CLEARABLE.has(key)) patch[key] = null;
       else cleared.push(key);
       continue;
     }
     patch[key] = now;
-    maskedPaths(now, [key], masked);
   }
-  return { patch, masked, cleared };
+  return { patch, cleared };
+}
+
+/**
+ * Checks a PATCH with the domain schema: what is cleared (null, which the schema does not know)
+ * is left out, and masked numbers kept unchanged are not issues (the server keeps them).
+ */
+export function patchIssues(patch: Json, kept: ReadonlySet<string>): SchemaIssue[] {
+  const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== null));
+  const checked = ElderPatch.safeParse(set);
+  if (checked.success) return [];
+  return checked.error.issues.filter((issue) => !kept.has(String(valueAt(set, issue.path))));
 }

@@ -28,3 +28,18 @@ export function canEditElders(role: Role): boolean {
 export function canRevealElders(role: Role): boolean {
   return ELDER_REVEAL_ROLES.includes(role);
 }
+
+/** Whether a role imports census sheets (摸底排查) into the ledger. */
+export function canImportElders(role: Role): boolean {
+  return ELDER_EDITOR_ROLES.includes(role);
+}
+
+/** Whether a role exports the ledger (masked numbers). */
+export function canExportElders(role: Role): boolean {
+  return ELDER_READER_ROLES.includes(role);
+}
+
+/** Whether a role may export full ID and phone numbers. */
+export function canExportFullNumbers(role: Role): boolean {
+  return ELDER_REVEAL_ROLES.includes(role);
+}
