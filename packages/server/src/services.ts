@@ -4,6 +4,8 @@ import type { Database } from './db/database.js';
 import { AuditService } from './modules/audit/audit.service.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { EldersService } from './modules/elders/elders.service.js';
+import { ExportsService } from './modules/exports/exports.service.js';
+import { ImportsService } from './modules/imports/imports.service.js';
 import { RegionsService } from './modules/regions/regions.service.js';
 import { UsersService } from './modules/users/users.service.js';
 
@@ -15,6 +17,8 @@ export interface Services {
   auth: AuthService;
   audit: AuditService;
   elders: EldersService;
+  imports: ImportsService;
+  exports: ExportsService;
 }
 
 /** Wires the services together. */
@@ -26,12 +30,15 @@ export function createServices(
   const db = database.db;
   const regions = new RegionsService(db);
   const users = new UsersService(db, regions);
+  const elders = new EldersService(db, regions, vault);
   return {
     database,
     regions,
     users,
     auth: new AuthService(db, users, config.sessionHours),
     audit: new AuditService(db),
-    elders: new EldersService(db, regions, vault),
+    elders,
+    imports: new ImportsService(db, database.kind, elders, vault),
+    exports: new ExportsService(db, vault),
   };
 }

@@ -104,6 +104,43 @@ export interface ElderStatusHistoryTable {
   recorded_by: string | null;
 }
 
+/** `imports`: census imports (摸底排查) of elder records, with progress and summary. */
+export interface ImportsTable {
+  id: string;
+  kind: Generated<'elders'>;
+  mode: 'all_or_nothing' | 'valid_only';
+  status: Generated<'running' | 'done' | 'failed'>;
+  phase: Generated<'checking' | 'writing' | 'finished'>;
+  file_name: string | null;
+  file_bytes: number;
+  jurisdiction: string;
+  created_by: string | null;
+  created_by_username: string | null;
+  rows_read: Generated<number>;
+  valid_rows: Generated<number>;
+  invalid_rows: Generated<number>;
+  created_count: Generated<number>;
+  updated_count: Generated<number>;
+  unchanged_count: Generated<number>;
+  skipped_count: Generated<number>;
+  changed_fields: ColumnType<Record<string, number>, string | undefined, string>;
+  failure: ColumnType<{ code: string; message: string } | null, string | null, string | null>;
+  report_lines: Generated<number>;
+  started_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  finished_at: NullableTimestamp;
+}
+
+/** `import_report_lines`: an import's per-row report (errors, and what each update changed). */
+export interface ImportReportLinesTable {
+  import_id: string;
+  seq: number;
+  kind: 'error' | 'updated';
+  row_number: number | null;
+  column_name: string | null;
+  message: string;
+}
+
 /** `schema_migrations`: applied migrations. */
 export interface SchemaMigrationsTable {
   version: string;
@@ -120,4 +157,6 @@ export interface DB {
   schema_migrations: SchemaMigrationsTable;
   elders: EldersTable;
   elder_status_history: ElderStatusHistoryTable;
+  imports: ImportsTable;
+  import_report_lines: ImportReportLinesTable;
 }

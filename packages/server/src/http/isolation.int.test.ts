@@ -3,8 +3,11 @@
  * their region prefix, and gets 404 (never data, never "forbidden but exists") for the rest.
  * The last test fails when an endpoint is added without being covered here.
  */
+import { ElderFields } from '@tanfang/domain';
+import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
-import { buildElder } from '../test/factories.js';
+import { LEDGER_SHEET, XLSX_TYPE, rowOf } from '../modules/imports/ledger-sheet.js';
+import { buildElder, idNumber } from '../test/factories.js';
 import { describeEachDatabase, type Client } from '../test/harness.js';
 
 // Village A: 东岔村 (宽甸县灌水镇). Village B: a village of 东港市, another county.
@@ -24,6 +27,8 @@ const COVERED = new Set([
   'PATCH /api/elders/:id',
   'POST /api/elders/:id/status',
   'POST /api/elders/:id/reveal',
+  'GET /api/imports/:id',
+  'GET /api/imports/:id/report',
   // Collections, filtered by jurisdiction (checked below):
   'GET /api/regions',
   'GET /api/users',
@@ -31,12 +36,43 @@ const COVERED = new Set([
   'GET /api/audit',
   'GET /api/elders',
   'POST /api/elders',
+  'POST /api/imports/elders',
+  'GET /api/exports/elders',
   // Not about records of a region:
   'GET /api/health',
   'POST /api/auth/login',
   'POST /api/auth/logout',
   'GET /api/auth/me',
+  'GET /api/imports/elders/template',
 ]);
+
+/** The census template with one row per elder, filled in as a user would. */
+async function censusFile(
+  client: Client,
+  elders: ReturnType<typeof buildElder>[],
+): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load((await client.get('/api/imports/elders/template')).rawPayload);
+  const sheet = workbook.getWorksheet(LEDGER_SHEET)!;
+  for (const e of elders) sheet.addRow(rowOf(ElderFields.parse(e)));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** Uploads a census file and waits for the import to finish. */
+async function importCensus(client: Client, file: Buffer) {
+  const res = await client.inject({
+    method: 'POST',
+    url: '/api/imports/elders?mode=valid_only',
+    payload: file,
+    headers: { 'content-type': XLSX_TYPE },
+  });
+  expect(res.statusCode, res.body).toBe(202);
+  for (;;) {
+    const status = (await client.get(`/api/imports/${res.json().id}`)).json();
+    if (status.status !== 'running') return status;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 describeEachDatabase('jurisdiction isolation', (env) => {
   let a: Client;
@@ -146,6 +182,50 @@ describeEachDatabase('jurisdiction isolation', (env) => {
     expect(items.map((i) => i.entityId)).not.toContain(userB.id);
     expect((await auditorA.get(`/api/audit?region=${VILLAGE_B}`)).statusCode).toBe(404);
     expect((await a.get('/api/audit')).statusCode).toBe(403);
+  });
+
+  it('gives village A 404 for village B’s imports and exports, and refuses A’s rows for B', async () => {
+    const villageB = await env().signIn('village', VILLAGE_B);
+    const imported = await importCensus(
+      villageB,
+      await censusFile(villageB, [
+        buildElder({ name: '东港新登记', villageCode: VILLAGE_B, idNumber: idNumber('19420202') }),
+      ]),
+    );
+    expect(imported.summary.created).toBe(1);
+    for (const url of [`/api/imports/${imported.id}`, `/api/imports/${imported.id}/report`]) {
+      const res = await a.get(url);
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json().error.message).toBe('导入记录不存在或不在您的辖区内');
+    }
+    expect((await a.get(`/api/exports/elders?reason=x&region=${VILLAGE_B}`)).statusCode).toBe(404);
+    const mine = await a.get('/api/exports/elders?reason=x&full=true');
+    expect(mine.statusCode).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(mine.rawPayload);
+    const names: unknown[] = [];
+    workbook.getWorksheet(LEDGER_SHEET)!.eachRow((row) => names.push(row.getCell(1).value));
+    expect(names).not.toContain('东港老人');
+    expect(names).not.toContain('东港新登记');
+
+    const before = await env()
+      .database.db.selectFrom('elders')
+      .selectAll()
+      .where('id', '=', elderB.id)
+      .executeTakeFirstOrThrow();
+    const intrusion = await importCensus(
+      a,
+      await censusFile(a, [buildElder({ name: '越界', villageCode: VILLAGE_B })]),
+    );
+    expect(intrusion.summary.created).toBe(0);
+    expect(intrusion.errors[0]).toMatchObject({ row: 2, column: '居住村(居)代码' });
+    expect(intrusion.errors[0].message).toContain('居住地不在您的辖区内');
+    const after = await env()
+      .database.db.selectFrom('elders')
+      .selectAll()
+      .where('id', '=', elderB.id)
+      .executeTakeFirstOrThrow();
+    expect(after).toEqual(before);
   });
 
   it('covers every API endpoint that exists', () => {

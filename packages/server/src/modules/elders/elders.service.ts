@@ -63,6 +63,20 @@ const PatchWithVersion = ElderPatch.extend({
   version: z.number({ error: '请提供记录版本号 version（读取记录时得到）' }).int().min(1),
 });
 
+/** Whether a region code exists: the region table, or (in bulk import) a cache of it. */
+export type RegionLookup = (code: string) => Promise<boolean> | boolean;
+
+/** A record that passed the schema, the ledger rules and the region checks: ready to store. */
+export interface PreparedElder {
+  data: ElderData;
+  /** The record date in force (摸底日期; today when not given). */
+  recordDate: string;
+  evaluation: ElderEvaluation;
+}
+
+/** The columns of an elder row that follow from its data (not id, status or authorship). */
+export type ElderColumns = ReturnType<EldersService['columnsOf']>;
+
 /** What the rules add to a stored record. */
 interface StoredEvaluation {
   findings: ElderEvaluation['findings'];
@@ -90,9 +104,8 @@ export class EldersService {
   async create(ctx: RequestContext, raw: unknown): Promise<ElderDto> {
     this.require(ctx, WRITERS, '您的角色不能登记老年人');
     const data = parseInput(ElderFields, raw);
-    const recordDate = this.checkRecordDate(data.recordDate);
-    await this.checkVillage(ctx, data.villageCode);
-    const evaluation = await this.evaluate(data, recordDate);
+    const prepared = await this.prepare(ctx, data);
+    const { evaluation, recordDate } = prepared;
     const idHash = this.vault.hashIdNumber(data.idNumber);
     await this.refuseDuplicate(ctx, idHash);
     const id = uuidv7();
@@ -101,10 +114,8 @@ export class EldersService {
       .execute(async (trx) => {
         const created = await insertElder(trx, {
           id,
-          ...this.columns(data, evaluation, recordDate),
-          id_hash: idHash,
-          id_enc: this.vault.encrypt(data.idNumber),
-          id_masked: maskIdNumber(data.idNumber),
+          ...this.columnsOf(prepared),
+          ...this.identityOf(data.idNumber, idHash),
           status: 'active',
           status_since: recordDate,
           created_by: ctx.actor.userId,
@@ -195,12 +206,12 @@ export class EldersService {
       ...patch,
     };
     const data = parseInput(ElderFields, merged);
-    const recordDate = this.checkRecordDate(data.recordDate);
-    const evaluation = await this.evaluate(data, recordDate);
+    const prepared = await this.prepare(ctx, data);
+    const { evaluation } = prepared;
     const changed = Object.keys(patch);
     const row = await this.db.transaction().execute(async (trx) => {
       const updated = await updateElderIfVersion(trx, id, version, {
-        ...this.columns(data, evaluation, recordDate),
+        ...this.columnsOf(prepared),
         updated_by: ctx.actor.userId,
       });
       if (!updated) {
@@ -364,28 +375,61 @@ export class EldersService {
     return row;
   }
 
-  private checkRecordDate(recordDate: string | undefined): string {
+  /**
+   * Checks parsed fields as the ledger does before storing them: the record date (not after
+   * today), the village (in the actor's jurisdiction, and existing), the ledger rules (ID number,
+   * age ≥ 60) and the ID number's province. Every failed check is collected: the 400 names the
+   * first one's field and lists all in `details`. Used by the single-record path and by bulk import,
+   * which passes a cached `regionExists` (it must not query inside a batch transaction).
+   */
+  async prepare(
+    ctx: RequestContext,
+    data: ElderData,
+    regionExists: RegionLookup = async (code) => (await findRegion(this.db, code)) !== undefined,
+  ): Promise<PreparedElder> {
+    const errors: AppError[] = [];
     const today = todayIso();
-    const date = recordDate ?? today;
-    if (date > today) throw badRequest('摸底日期不能晚于今天', 'recordDate');
-    return date;
-  }
-
-  private async checkVillage(ctx: RequestContext, code: string): Promise<void> {
-    if (!isWithinJurisdiction(code, ctx.actor.jurisdiction)) {
-      throw badRequest('居住地不在您的辖区内', 'villageCode');
+    const recordDate = data.recordDate ?? today;
+    if (recordDate > today) errors.push(badRequest('摸底日期不能晚于今天', 'recordDate'));
+    const village = data.villageCode;
+    if (!isWithinJurisdiction(village, ctx.actor.jurisdiction)) {
+      errors.push(badRequest('居住地不在您的辖区内', 'villageCode'));
+    } else if (regionLevelOf(village) !== 'village' || !(await regionExists(village))) {
+      errors.push(badRequest(`村(居)代码 ${village} 不存在`, 'villageCode'));
     }
-    const region = await findRegion(this.db, code);
-    if (!region || regionLevelOf(code) !== 'village')
-      throw badRequest(`村(居)代码 ${code} 不存在`, 'villageCode');
+    const evaluated = await this.evaluate(
+      data,
+      recordDate > today ? today : recordDate,
+      regionExists,
+    );
+    if (evaluated instanceof AppError) errors.push(evaluated);
+    else if (errors.length === 0) return { data, recordDate, evaluation: evaluated };
+    const top = errors[0]!;
+    const details = errors.flatMap(
+      (e) => e.details ?? [{ field: e.field ?? 'body', message: e.message }],
+    );
+    throw new AppError(top.status, top.code, top.message, top.field, details);
   }
 
-  /** Applies the ledger rules; refusals become 400s naming the field. */
-  private async evaluate(data: ElderData, recordDate: string): Promise<ElderEvaluation> {
+  /** The ID-number columns of a new row: keyed hash, ciphertext and masked form. */
+  identityOf(idNumber: string, idHash = this.vault.hashIdNumber(idNumber)) {
+    return {
+      id_hash: idHash,
+      id_enc: this.vault.encrypt(idNumber),
+      id_masked: maskIdNumber(idNumber),
+    };
+  }
+
+  /** Applies the ledger rules; a refusal comes back as a 400 naming the field. */
+  private async evaluate(
+    data: ElderData,
+    recordDate: string,
+    regionExists: RegionLookup,
+  ): Promise<ElderEvaluation | AppError> {
     const result = evaluateElder(data, recordDate);
     if (!result.ok) {
       const first = result.errors[0]!;
-      throw new AppError(
+      return new AppError(
         400,
         'invalid_input',
         `输入有误：${first.message}`,
@@ -394,11 +438,11 @@ export class EldersService {
       );
     }
     const province = data.idNumber.slice(0, 2);
-    if (!(await findRegion(this.db, province))) {
-      throw badRequest(`身份证号前两位 ${province} 不是有效的省级区划代码`, 'idNumber');
+    if (!(await regionExists(province))) {
+      return badRequest(`身份证号前两位 ${province} 不是有效的省级区划代码`, 'idNumber');
     }
     const county = data.idNumber.slice(0, 6);
-    if (!(await findRegion(this.db, county))) {
+    if (!(await regionExists(county))) {
       // Codes of counties since merged or renamed are still valid on old ID cards: a notice only.
       result.evaluation.contradictions.push({
         code: 'id_region_unknown',
@@ -409,7 +453,8 @@ export class EldersService {
     return result.evaluation;
   }
 
-  private columns(data: ElderData, e: ElderEvaluation, _recordDate: string) {
+  /** The stored columns of a prepared record (encrypts the phone and the numbers inside `data`). */
+  columnsOf({ data, evaluation: e }: PreparedElder) {
     const stored: StoredEvaluation = {
       findings: e.findings,
       contradictions: e.contradictions,
