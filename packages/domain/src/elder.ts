@@ -307,7 +307,11 @@ export type ElderInput = z.input<typeof ElderFields>;
 /** Parsed elder fields. */
 export type ElderData = z.output<typeof ElderFields>;
 
-/** Input of `PATCH /api/elders/:id`: any field but the ID number (a different person is a new record). */
+/**
+ * Input of `PATCH /api/elders/:id`: any field but the ID number (a different person is a new
+ * record). On the wire an optional field may also be `null` to clear it (CLEARABLE_ELDER_FIELDS),
+ * and a masked number sent back unchanged keeps the stored one.
+ */
 export const ElderPatch = ElderFields.omit({ idNumber: true }).partial().strict();
 
 /** Input of `POST /api/elders/:id/status`. */
@@ -372,7 +376,7 @@ export interface ElderSummaryDto {
   id: string;
   name: string;
   gender: Gender;
-  birthDate: string;
+  /** Full years. The birth date itself is given only by reveal: with it, the masked ID would be readable. */
   age: number;
   idNumberMasked: string;
   phoneMasked: string | null;
@@ -428,6 +432,7 @@ export interface ElderDto extends ElderSummaryDto {
 /** Full personal numbers, from `POST /api/elders/:id/reveal`. */
 export interface ElderRevealDto {
   idNumber: string;
+  birthDate: string;
   phone: string | null;
   emergencyContactPhone: string | null;
   householdMembers: { name: string; idNumber: string | null }[];
@@ -441,3 +446,20 @@ export interface ElderMovedDto {
   movedOutOfJurisdiction: true;
   village: RegionRef;
 }
+
+/** Optional fields that `PATCH /api/elders/:id` clears when sent as null. */
+export const CLEARABLE_ELDER_FIELDS = [
+  'ethnicity',
+  'registeredAddress',
+  'addressDetail',
+  'livesAtRegisteredPlace',
+  'phone',
+  'emergencyContact',
+  'disability',
+  'health',
+  'diseases',
+  'livingSituation',
+  'monthlyHouseholdIncome',
+  'caregiver',
+  'tierOverride',
+] as const;

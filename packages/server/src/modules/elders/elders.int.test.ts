@@ -20,7 +20,6 @@ describeEachDatabase('the elder ledger', (env) => {
     expect(elder).toMatchObject({
       name: '王秀英',
       gender: 'female',
-      birthDate: '1940-03-15',
       status: 'active',
       version: 1,
     });
@@ -296,5 +295,54 @@ describeEachDatabase('the elder ledger', (env) => {
       403,
     );
     expect((await city.get(`/api/elders/${elder.id}`)).statusCode).toBe(200);
+  });
+
+  it('keeps numbers sent back masked, clears optional fields sent as null, and never shows the birth date unrevealed', async () => {
+    const village = await env().signIn('village', DONGCHA);
+    const input = buildElder({
+      name: '掩码往返',
+      caregiver: { name: '赵玉兰', relation: '邻居', phone: '13904150003' },
+      tierOverride: { tier: 'high_risk', reason: '独自居住在山上' },
+    });
+    const elder = (await village.post('/api/elders', input)).json();
+    expect(elder.birthDate).toBeUndefined();
+    expect(elder.tierInfo.override).toBeDefined();
+    // The client sends back what it was shown: masked numbers in the emergency contact and supporters.
+    const res = await village.patch(`/api/elders/${elder.id}`, {
+      version: 1,
+      phone: elder.data.phone,
+      emergencyContact: { ...elder.data.emergencyContact, relation: '长子' },
+      supporters: elder.data.supporters,
+      caregiver: null,
+      tierOverride: null,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const after = res.json();
+    expect(after.data.caregiver).toBeUndefined();
+    expect(after.tierInfo.override).toBeUndefined();
+    expect(after.data.emergencyContact.relation).toBe('长子');
+    const revealed = (
+      await village.post(`/api/elders/${elder.id}/reveal`, { reason: '核对' })
+    ).json();
+    expect(revealed).toMatchObject({
+      idNumber: input.idNumber,
+      birthDate: '1948-03-15',
+      phone: '13904150001',
+      emergencyContactPhone: '13904150002',
+      supporters: [{ phone: '13904150002' }],
+    });
+    const list = (await village.get(`/api/elders?q=${encodeURIComponent('掩码往返')}`)).json();
+    expect(list.items[0].birthDate).toBeUndefined();
+    expect(after.changes.at(-1).fields).toEqual([
+      'phone',
+      'emergencyContact',
+      'supporters',
+      'caregiver',
+      'tierOverride',
+    ]);
+    // A required field cannot be cleared.
+    const noName = await village.patch(`/api/elders/${elder.id}`, { version: 2, name: null });
+    expect(noName.statusCode).toBe(400);
+    expect(noName.json().error.field).toBe('name');
   });
 });

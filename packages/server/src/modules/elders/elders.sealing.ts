@@ -10,7 +10,8 @@ import { isSealed, type Vault } from '../../crypto.js';
 type Json = Record<string, unknown>;
 type Transform = (value: string, kind: 'id' | 'phone') => string;
 
-function mapNested(data: Json, f: Transform): Json {
+/** Applies `f` to every personal number nested in a record (not the elder's own ID and phone). */
+export function mapNested(data: Json, f: Transform): Json {
   const out: Json = { ...data };
   const obj = (v: unknown, keys: [string, 'id' | 'phone'][]) => {
     if (!v || typeof v !== 'object') return v;
@@ -23,11 +24,14 @@ function mapNested(data: Json, f: Transform): Json {
     Array.isArray(v) ? v.map((x) => obj(x, keys)) : v;
   if (out['emergencyContact'])
     out['emergencyContact'] = obj(out['emergencyContact'], [['phone', 'phone']]);
-  out['householdMembers'] = list(out['householdMembers'], [['idNumber', 'id']]);
-  out['supporters'] = list(out['supporters'], [
-    ['idNumber', 'id'],
-    ['phone', 'phone'],
-  ]);
+  if ('householdMembers' in out)
+    out['householdMembers'] = list(out['householdMembers'], [['idNumber', 'id']]);
+  if ('supporters' in out) {
+    out['supporters'] = list(out['supporters'], [
+      ['idNumber', 'id'],
+      ['phone', 'phone'],
+    ]);
+  }
   if (out['caregiver'])
     out['caregiver'] = obj(out['caregiver'], [
       ['idNumber', 'id'],
@@ -53,4 +57,30 @@ export function maskData(stored: Json, vault: Vault): Json {
     const plain = isSealed(v) ? vault.decrypt(v) : v;
     return kind === 'id' ? maskIdNumber(plain) : maskPhone(plain);
   });
+}
+
+/**
+ * Puts stored numbers back where a client sent their masks unchanged (it never had the full
+ * ones): `known` maps each stored plain number's mask to the number.
+ */
+export function restoreMasked(body: Json, known: Map<string, string>): Json {
+  const restore = (v: string) => known.get(v) ?? v;
+  const out = mapNested(body, restore);
+  if (typeof out['phone'] === 'string') out['phone'] = restore(out['phone']);
+  return out;
+}
+
+/** The masks of every number in an opened record, mapped to the numbers. */
+export function masksOf(
+  opened: Json,
+  own: { idNumber: string; phone: string | null },
+): Map<string, string> {
+  const known = new Map<string, string>();
+  known.set(maskIdNumber(own.idNumber), own.idNumber);
+  if (own.phone) known.set(maskPhone(own.phone), own.phone);
+  mapNested(opened, (v, kind) => {
+    known.set(kind === 'id' ? maskIdNumber(v) : maskPhone(v), v);
+    return v;
+  });
+  return known;
 }

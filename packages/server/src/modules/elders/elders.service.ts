@@ -1,4 +1,5 @@
 import {
+  CLEARABLE_ELDER_FIELDS,
   ElderFields,
   ElderListQuery,
   ElderPatch,
@@ -50,7 +51,7 @@ import {
   updateElderIfVersion,
   type ElderRow,
 } from './elders.repository.js';
-import { maskData, openData, sealData } from './elders.sealing.js';
+import { maskData, masksOf, openData, restoreMasked, sealData } from './elders.sealing.js';
 
 /** Roles that read the ledger (masked). */
 const READERS: readonly Role[] = ['village', 'township', 'county', 'city', 'admin', 'auditor'];
@@ -188,27 +189,43 @@ export class EldersService {
   /** Changes fields (not the ID number, not the village: a move is a status change). */
   async update(ctx: RequestContext, id: string, raw: unknown): Promise<ElderDto> {
     this.require(ctx, WRITERS, '您的角色不能修改台账');
-    const { version, ...parsed } = parseInput(PatchWithVersion, raw);
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) parseInput(PatchWithVersion, raw);
+    const current = await this.findOwn(ctx, id);
+    const opened = openData(current.data, this.vault);
+    const ownPhone = current.phone_enc ? this.vault.decrypt(current.phone_enc) : null;
+    const ownId = this.vault.decrypt(current.id_enc);
+    // null clears an optional field; masks sent back unchanged keep the stored numbers.
+    const body = raw as Record<string, unknown>;
+    const clearable = new Set<string>(CLEARABLE_ELDER_FIELDS);
+    const cleared = Object.keys(body).filter((k) => body[k] === null && clearable.has(k));
+    const withoutNulls = Object.fromEntries(
+      Object.entries(body).filter(([k]) => !cleared.includes(k)),
+    );
+    const restored = restoreMasked(
+      withoutNulls,
+      masksOf(opened, { idNumber: ownId, phone: ownPhone }),
+    );
+    const { version, ...parsed } = parseInput(PatchWithVersion, restored);
     // Only the fields sent change: zod's defaults for absent fields must not reset them.
-    const sent = new Set(Object.keys(raw as object));
+    const sent = new Set(Object.keys(restored).filter((k) => k !== 'version'));
     const patch = Object.fromEntries(
       Object.entries(parsed).filter(([k]) => sent.has(k)),
     ) as Partial<ElderData>;
-    const current = await this.findOwn(ctx, id);
     if (patch.villageCode && patch.villageCode !== current.village_code) {
       throw badRequest('居住地变更请使用“状态变更—迁出”，以保留迁移历史', 'villageCode');
     }
-    const merged = {
-      ...openData(current.data, this.vault),
-      idNumber: this.vault.decrypt(current.id_enc),
-      ...(current.phone_enc ? { phone: this.vault.decrypt(current.phone_enc) } : {}),
+    const merged: Record<string, unknown> = {
+      ...opened,
+      idNumber: ownId,
+      ...(ownPhone ? { phone: ownPhone } : {}),
       villageCode: current.village_code,
       ...patch,
     };
+    for (const k of cleared) delete merged[k];
     const data = parseInput(ElderFields, merged);
     const prepared = await this.prepare(ctx, data);
     const { evaluation } = prepared;
-    const changed = Object.keys(patch);
+    const changed = [...Object.keys(patch), ...cleared];
     const row = await this.db.transaction().execute(async (trx) => {
       const updated = await updateElderIfVersion(trx, id, version, {
         ...this.columnsOf(prepared),
@@ -343,6 +360,7 @@ export class EldersService {
     });
     return {
       idNumber: this.vault.decrypt(row.id_enc),
+      birthDate: row.birth_date,
       phone: row.phone_enc ? this.vault.decrypt(row.phone_enc) : null,
       emergencyContactPhone: data.emergencyContact?.phone ?? null,
       householdMembers: (data.householdMembers ?? []).map((m) => ({
@@ -503,7 +521,6 @@ export class EldersService {
       id: r.id,
       name: r.name,
       gender: r.gender,
-      birthDate: r.birth_date,
       age: ageOn(r.birth_date, today),
       idNumberMasked: r.id_masked,
       phoneMasked: r.phone_masked,

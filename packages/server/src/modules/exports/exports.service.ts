@@ -103,7 +103,7 @@ export class ExportsService {
     let after: ElderRow | undefined;
     for (;;) {
       const page = await ledgerPage(this.db, filter, after, PAGE);
-      for (const row of page) yield rowOf(this.dataOf(row, full), this.factsOf(row));
+      for (const row of page) yield rowOf(this.dataOf(row, full), this.factsOf(row, full));
       if (page.length < PAGE) return;
       after = page[page.length - 1];
     }
@@ -137,10 +137,11 @@ export class ExportsService {
     } as unknown as ElderData;
   }
 
-  private factsOf(row: ElderRow) {
+  private factsOf(row: ElderRow, full: boolean) {
     return {
       gender: row.gender,
-      birthDate: row.birth_date,
+      // With the birth date, a masked ID's hidden digits would be readable.
+      birthDate: full ? row.birth_date : '（已遮盖）',
       tier: row.tier,
       status: row.status,
       categories: row.categories as Category[],
