@@ -52,7 +52,7 @@ function start(
     workerData: job,
     transferList: [file.buffer as ArrayBuffer],
     // A file that makes the parser balloon ends this thread, not the server.
-    resourceLimits: { maxOldGenerationSizeMb: 512 },
+    resourceLimits: { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 16 },
   });
 }
 
