@@ -112,8 +112,7 @@ async function serve(config: Config): Promise<void> {
     config.demo === 'auto' && (await loadDemoIfNew(database.db, config.demoPassword));
   const services = createServices(database, config, openVault(config, database, log));
   if (demoLoaded) {
-    const township = await findUserByUsername(database.db, 'demo-township');
-    log(`已登记演示老年人 ${await loadDemoElders(services, township!.id)} 位（灌水镇）`);
+    log(`已登记演示老年人 ${await loadDemoElders(services)} 位（灌水镇）`);
   }
   const app = await buildApp(services, config);
   let closing = false;
@@ -410,8 +409,7 @@ export async function main(argv: string[]): Promise<void> {
           return;
         }
         const services = createServices(database, config, openVault(config, database, log));
-        const township = await findUserByUsername(database.db, 'demo-township');
-        log(`已加载演示账户，并登记演示老年人 ${await loadDemoElders(services, township!.id)} 位`);
+        log(`已加载演示账户，并登记演示老年人 ${await loadDemoElders(services)} 位`);
       });
       return;
     case 'user':

@@ -1,5 +1,6 @@
 import { idCheckCharacter, type ElderInput } from '@tanfang/domain';
 import type { RequestContext } from './context.js';
+import { findUserByUsername } from './modules/users/users.repository.js';
 import type { Services } from './services.js';
 
 const SURNAMES = [
@@ -118,7 +119,11 @@ export function demoElders(villages: string[]): ElderInput[] {
 }
 
 /** Registers the demo elders when the ledger is empty; returns how many. */
-export async function loadDemoElders(services: Services, actorId: string): Promise<number> {
+export async function loadDemoElders(services: Services): Promise<number> {
+  // Registered as the demo township's staff, so the records say who entered them.
+  const township = await findUserByUsername(services.database.db, 'demo-township');
+  if (!township) throw new Error('演示账户 demo-township 不存在');
+  const actorId = township.id;
   const villages = (await services.regions.children(demoCtx(actorId), '210624101')).items.map(
     (r) => r.code,
   );

@@ -1,4 +1,5 @@
 import { uuidv7 } from '@tanfang/domain';
+import { sql } from 'kysely';
 import type { Executor } from '../../context.js';
 
 /** One row to write to the audit log. */
@@ -27,23 +28,42 @@ export interface AuditFilter {
   offset: number;
 }
 
+/** The row of an entry; `detail` as JSON text. */
+function toRow(entry: AuditInsert) {
+  return {
+    id: uuidv7(),
+    actor_id: entry.actorId,
+    actor_username: entry.actorUsername,
+    action: entry.action,
+    entity: entry.entity,
+    entity_id: entry.entityId,
+    region_code: entry.regionCode,
+    request_id: entry.requestId,
+    ip: entry.ip,
+    detail: entry.detail ? JSON.stringify(entry.detail) : null,
+  };
+}
+
 /** Writes an audit row on the given executor (inside the caller's transaction when it has one). */
 export async function insertAudit(db: Executor, entry: AuditInsert): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      id: uuidv7(),
-      actor_id: entry.actorId,
-      actor_username: entry.actorUsername,
-      action: entry.action,
-      entity: entry.entity,
-      entity_id: entry.entityId,
-      region_code: entry.regionCode,
-      request_id: entry.requestId,
-      ip: entry.ip,
-      detail: entry.detail ? JSON.stringify(entry.detail) : null,
-    })
-    .execute();
+  await db.insertInto('audit_log').values(toRow(entry)).execute();
+}
+
+/**
+ * Writes many audit entries in one statement (one JSON parameter), in the caller's transaction:
+ * e.g. the per-record `elder.import` entries of a batch, so each record's history shows the import.
+ */
+export async function insertAuditEntries(db: Executor, entries: AuditInsert[]): Promise<void> {
+  if (entries.length === 0) return;
+  const rows = entries.map((e) => ({ ...toRow(e), detail: e.detail }));
+  await sql`
+    insert into audit_log (id, actor_id, actor_username, action, entity, entity_id, region_code,
+      request_id, ip, detail)
+    select id, actor_id, actor_username, action, entity, entity_id, region_code, request_id, ip,
+      detail
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, actor_id uuid,
+      actor_username text, action text, entity text, entity_id text, region_code text,
+      request_id text, ip text, detail jsonb)`.execute(db);
 }
 
 /** A page of audit rows, newest first, with the total. */

@@ -1,5 +1,6 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../context.js';
+import { escapeLike } from '../../db/like.js';
 import type { ElderStatusHistoryTable, EldersTable } from '../../db/schema.js';
 
 /** An elder row. */
@@ -19,8 +20,6 @@ export interface ElderFilter {
   limit: number;
   offset: number;
 }
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** One elder within `jurisdiction`. */
 export function findElderInJurisdiction(

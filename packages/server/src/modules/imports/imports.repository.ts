@@ -1,8 +1,6 @@
-import { uuidv7 } from '@tanfang/domain';
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../context.js';
 import type { ImportReportLinesTable, ImportsTable } from '../../db/schema.js';
-import type { AuditInsert } from '../audit/audit.repository.js';
 
 /** An import row. */
 export type ImportRow = Selectable<ImportsTable>;
@@ -90,32 +88,4 @@ export async function countReportLines(
     .where('kind', '=', kind)
     .executeTakeFirstOrThrow();
   return Number(r.n);
-}
-
-/**
- * Writes many audit entries in one statement (one JSON parameter), in the caller's transaction:
- * the per-record `elder.import` entries of a batch, so each record's history shows the import.
- */
-export async function insertAuditEntries(db: Executor, entries: AuditInsert[]): Promise<void> {
-  if (entries.length === 0) return;
-  const rows = entries.map((e) => ({
-    id: uuidv7(),
-    actor_id: e.actorId,
-    actor_username: e.actorUsername,
-    action: e.action,
-    entity: e.entity,
-    entity_id: e.entityId,
-    region_code: e.regionCode,
-    request_id: e.requestId,
-    ip: e.ip,
-    detail: e.detail,
-  }));
-  await sql`
-    insert into audit_log (id, actor_id, actor_username, action, entity, entity_id, region_code,
-      request_id, ip, detail)
-    select id, actor_id, actor_username, action, entity, entity_id, region_code, request_id, ip,
-      detail
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as v(id uuid, actor_id uuid,
-      actor_username text, action text, entity text, entity_id text, region_code text,
-      request_id text, ip text, detail jsonb)`.execute(db);
 }

@@ -53,7 +53,7 @@ import {
   validationError,
 } from '../../http/errors.js';
 import { audit } from '../audit/audit.service.js';
-import type { AuditInsert } from '../audit/audit.repository.js';
+import { insertAuditEntries, type AuditInsert } from '../audit/audit.repository.js';
 import {
   findElderPlacesByIdHashes,
   findEldersByIdHashes,
@@ -73,7 +73,6 @@ import { findRegions } from '../regions/regions.repository.js';
 import {
   deleteReportLines,
   findImport,
-  insertAuditEntries,
   insertImport,
   insertReportLines,
   listReportLines,

@@ -1,6 +1,7 @@
 import { regionLevelOf, parentRegionCode, type RegionLevel } from '@tanfang/domain';
 import { sql } from 'kysely';
 import type { Executor } from '../../context.js';
+import { escapeLike } from '../../db/like.js';
 import type { RegionRow } from './regions.source.js';
 
 /** A region row with whether it has children. */
@@ -56,7 +57,7 @@ export function searchRegions(
   q: string,
   limit: number,
 ): Promise<RegionRecord[]> {
-  const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const pattern = `%${escapeLike(q)}%`;
   return db
     .selectFrom('regions')
     .select(['code', 'name', 'level', 'parent_code', hasChildren])

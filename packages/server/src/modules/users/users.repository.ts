@@ -1,6 +1,7 @@
 import type { Role } from '@tanfang/domain';
 import { sql, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../context.js';
+import { escapeLike } from '../../db/like.js';
 import type { UsersTable } from '../../db/schema.js';
 
 /** A user row. */
@@ -56,7 +57,7 @@ export async function listUsers(
   if (f.status === 'locked') q = q.where('locked_until', '>', new Date());
   else if (f.status) q = q.where('status', '=', f.status);
   if (f.q) {
-    const pattern = `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = `%${escapeLike(f.q.toLowerCase())}%`;
     q = q.where((eb) =>
       eb.or([
         eb(sql<string>`lower(username)`, 'like', pattern),
