@@ -6,9 +6,7 @@
 import { z } from 'zod';
 import { parseIdNumber, type Gender } from './idcard.js';
 import { PhoneNumber } from './users.js';
-
-const labelled = <T extends string>(labels: Record<T, string>) =>
-  Object.keys(labels) as [T, ...T[]];
+import { IsoDate, YearMonth, labelled, oneOf, requiredText, text } from './schema-helpers.js';
 
 /** 丹东 2023 附件2 categories, plus 低保, 高龄, 其他. */
 export const CATEGORY_LABELS = {
@@ -157,17 +155,6 @@ export const ETHNICITIES = [
   '其他',
 ] as const;
 
-const text = (label: string, max: number) =>
-  z
-    .string({ error: `${label}必须是文字` })
-    .trim()
-    .max(max, { error: `${label}最多 ${max} 个字符` });
-const requiredText = (label: string, max: number) =>
-  text(label, max).min(1, { error: `请填写${label}` });
-const oneOf = <T extends string>(labels: Record<T, string>, label: string) =>
-  z.enum(labelled(labels), { error: `${label}应为：${Object.values<string>(labels).join('、')}` });
-const IsoDate = z.iso.date({ error: '日期格式应为 YYYY-MM-DD' });
-const YearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: '年月格式应为 YYYY-MM' });
 const GenderSchema = z.enum(['male', 'female'], { error: '性别应为 male（男）或 female（女）' });
 
 /** An ID number checked by GB 11643 (form, check character, real past birth date). */

@@ -148,6 +148,115 @@ export interface SchemaMigrationsTable {
   applied_at: DefaultTimestamp;
 }
 
+/** A jsonb column read as T, written as a JSON string. */
+type Json<T> = ColumnType<T, string, string>;
+/** A date column (read as 'YYYY-MM-DD'). */
+type NullableDate = ColumnType<string | null, string | null | undefined, string | null>;
+
+/** `visitors`: 探访人员 (逐户确定探访关爱服务人员), optionally linked to a visitor account. */
+export interface VisitorsTable {
+  id: string;
+  region_code: string;
+  name: string;
+  type: string;
+  phone_enc: string | null;
+  phone_masked: string | null;
+  id_hash: string | null;
+  id_enc: string | null;
+  id_masked: string | null;
+  user_id: string | null;
+  status: Generated<'active' | 'left'>;
+  left_on: NullableDate;
+  note: string | null;
+  version: Generated<number>;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+  updated_at: DefaultTimestamp;
+  updated_by: string | null;
+}
+
+/** `assignments`: who visits an elder, from start_date (inclusive) to end_date (exclusive). */
+export interface AssignmentsTable {
+  id: string;
+  elder_id: string;
+  county_code: string;
+  visitor_id: string;
+  role: 'primary' | 'backup';
+  start_date: string;
+  end_date: NullableDate;
+  end_reason: string | null;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+  ended_at: NullableTimestamp;
+  ended_by: string | null;
+}
+
+/** `visit_policies`: a visit rule's identity and region; its content is in versions. */
+export interface VisitPoliciesTable {
+  id: string;
+  region_code: string;
+  preset: string | null;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+}
+
+/** `visit_policy_versions`: what a policy says from a date on. */
+export interface VisitPolicyVersionsTable {
+  policy_id: string;
+  version: number;
+  effective_from: string;
+  retired: Generated<boolean>;
+  name: string;
+  tiers: string[];
+  categories: string[];
+  cadence: Json<unknown>;
+  counted_methods: string[];
+  in_person_every: string | null;
+  template_key: string;
+  entry_grace_days: Generated<number>;
+  note: string | null;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+}
+
+/** `campaigns`: time-boxed extra visits (专项探访) for a region. */
+export interface CampaignsTable {
+  id: string;
+  region_code: string;
+  name: string;
+  kind: string;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  within_value: number;
+  within_unit: 'hours' | 'days';
+  tiers: string[];
+  categories: string[];
+  counted_methods: string[];
+  checklist: Json<unknown>;
+  note: string | null;
+  status: Generated<'active' | 'cancelled'>;
+  cancelled_at: NullableTimestamp;
+  cancelled_by: string | null;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+}
+
+/** `visits`: visit records; the id comes from the client, so a retry is the same record. */
+export interface VisitsTable {
+  id: string;
+  elder_id: string;
+  county_code: string;
+  village_code: string;
+  visitor_id: string | null;
+  visited_at: Timestamp;
+  entered_at: DefaultTimestamp;
+  method: 'in_person' | 'phone' | 'video' | 'other';
+  template_key: string;
+  template_version: number;
+  answers: ColumnType<unknown, string | undefined, string>;
+  entered_by: string | null;
+}
+
 /** The database as Kysely sees it. */
 export interface DB {
   regions: RegionsTable;
@@ -159,4 +268,10 @@ export interface DB {
   elder_status_history: ElderStatusHistoryTable;
   imports: ImportsTable;
   import_report_lines: ImportReportLinesTable;
+  visitors: VisitorsTable;
+  assignments: AssignmentsTable;
+  visit_policies: VisitPoliciesTable;
+  visit_policy_versions: VisitPolicyVersionsTable;
+  campaigns: CampaignsTable;
+  visits: VisitsTable;
 }

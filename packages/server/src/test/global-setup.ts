@@ -18,11 +18,18 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplate: string;
     postgresTemplate: { adminUrl: string; template: string } | null;
+    testDbPrefix: string;
   }
 }
 
+/**
+ * Prefix of this run's PostgreSQL databases. TEST_DB_PREFIX lets two runs share one server
+ * (each drops only its own leftovers).
+ */
+const PREFIX = process.env['TEST_DB_PREFIX'] ?? 'tanfang_test';
+if (!/^[a-z][a-z0-9_]{0,30}$/.test(PREFIX)) throw new Error('TEST_DB_PREFIX: use a-z, 0-9 and _');
 /** Name of the PostgreSQL template database. */
-const TEMPLATE_DB = 'tanfang_test_template';
+const TEMPLATE_DB = `${PREFIX}_template`;
 
 async function buildPgliteTemplate(): Promise<string> {
   const database = await openPglite({ dataDir: undefined });
@@ -43,7 +50,8 @@ async function buildPostgresTemplate(url: string): Promise<{ adminUrl: string; t
   await admin.connect();
   // Drop leftovers of earlier runs (a killed run cannot clean up after itself).
   const old = await admin.query<{ datname: string }>(
-    "select datname from pg_database where datname like 'tanfang_test_%'",
+    'select datname from pg_database where datname like $1',
+    [`${PREFIX}\\_%`],
   );
   for (const { datname } of old.rows)
     await admin.query(`drop database if exists "${datname}" with (force)`);
@@ -71,6 +79,7 @@ export default async function setup(project: TestProject) {
   ]);
   project.provide('pgliteTemplate', pgliteTemplate);
   project.provide('postgresTemplate', postgresTemplate);
+  project.provide('testDbPrefix', PREFIX);
   return async () => {
     fs.rmSync(path.dirname(pgliteTemplate), { recursive: true, force: true });
   };

@@ -57,7 +57,7 @@ export interface TestEnv {
 /** A fresh PostgreSQL database copied from the template; its URL and how to drop it. */
 export async function scratchPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
   const { adminUrl, template } = inject('postgresTemplate')!;
-  const name = `tanfang_test_${randomBytes(6).toString('hex')}`;
+  const name = `${inject('testDbPrefix')}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   for (let attempt = 0; ; attempt++) {
