@@ -7,7 +7,6 @@
  * Run: BENCH_DATABASE_URL=postgres://… npm run bench   (PGlite runs always)
  */
 import { randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '@tanfang/server/app.js';
 import { Vault } from '@tanfang/server/crypto.js';
@@ -16,98 +15,17 @@ import { migrate } from '@tanfang/server/db/migrate.js';
 import { loadDemoIfNew } from '@tanfang/server/demo.js';
 import { loadBundledRegions } from '@tanfang/server/modules/regions/regions.loader.js';
 import { createServices } from '@tanfang/server/services.js';
+import { generateElders } from './province.js';
 import { percentile, report, timeIt, type Row } from './report.js';
 
 const PASSWORD = 'bench-password-2026';
-const NAMES: [string, string][] = [
-  ['王秀英', 'wxy'],
-  ['李桂兰', 'lgl'],
-  ['张玉兰', 'zyl'],
-  ['刘淑珍', 'lsz'],
-  ['陈凤英', 'cfy'],
-  ['杨秀兰', 'yxl'],
-  ['赵玉珍', 'zyz'],
-  ['黄桂英', 'hgy'],
-  ['周淑兰', 'zsl'],
-  ['吴玉英', 'wyy'],
-  ['徐振华', 'xzh'],
-  ['孙德明', 'sdm'],
-  ['马国庆', 'mgq'],
-  ['朱建国', 'zjg'],
-  ['胡长海', 'hch'],
-  ['郭永福', 'gyf'],
-  ['何桂芝', 'hgz'],
-  ['高凤兰', 'gfl'],
-  ['林宝山', 'lbs'],
-  ['罗淑芬', 'lsf'],
-];
-const DATA = JSON.stringify({
-  name: '',
-  ethnicity: '满族',
-  registeredAddress: '辽宁省',
-  addressDetail: '一组',
-  livesAtRegisteredPlace: true,
-  categories: [],
-  health: 'healthy',
-  livingSituation: 'fair',
-  incomeSources: ['pension'],
-  assistance: 'none',
-  monthlyHouseholdIncome: 1200,
-  benefits: [{ kind: 'pension', monthlyAmount: 180 }],
-  livingConditions: { safeWater: true, safeElectricity: true, safeHousing: true },
-  householdMembers: [],
-  supporters: [
-    {
-      kind: 'child',
-      name: '李明',
-      workPlace: '大连市',
-      awaySince: '2020-03',
-      returnFrequency: '每年春节',
-    },
-  ],
-  help: [],
-  recordDate: '2026-01-05',
-});
-
-/** Inserts `n` elders over the villages of province 21, in chunks, deterministically. */
-async function generate(database: Database, n: number, log: (s: string) => void): Promise<number> {
-  const chunk = 100_000;
-  const t0 = performance.now();
-  for (let from = 1; from <= n; from += chunk) {
-    const to = Math.min(n, from + chunk - 1);
-    await sql`
-      with v as (select array_agg(code order by code) as a, count(*)::int as n from regions where level = 'village' and code like '21%'),
-      nm as (select ${NAMES.map((x) => x[0])}::text[] as names, ${NAMES.map((x) => x[1])}::text[] as initials)
-      insert into elders (id, county_code, village_code, name, name_initials, gender, birth_date, id_hash, id_enc, id_masked,
-        phone_enc, phone_masked, categories, tier, status, status_since, contradiction_count, data, evaluation, version)
-      select md5('elder' || i)::uuid,
-             substr(v.a[(i % v.n) + 1], 1, 6),
-             v.a[(i % v.n) + 1],
-             nm.names[(i % 20) + 1], nm.initials[(i % 20) + 1],
-             case when i % 2 = 0 then 'female' else 'male' end,
-             date '1930-01-01' + (i % 10950),
-             md5('id' || i), 'v1:bench', '210624********' || lpad((i % 10000)::text, 4, '0'),
-             null, '139****' || lpad((i % 10000)::text, 4, '0'),
-             case i % 5 when 0 then array['living_alone'] when 1 then array['left_behind', 'very_old'] when 2 then array['empty_nest'] else array[]::text[] end,
-             case i % 7 when 0 then 'high_risk' when 1 then 'key' when 2 then 'key' else 'general' end,
-             case when i % 50 = 0 then 'deceased' else 'active' end,
-             date '2026-01-05', i % 3, ${DATA}::jsonb, '{"findings":[],"contradictions":[],"tier":{"computed":"general","effective":"general","reasons":[]}}'::jsonb, 1
-      from generate_series(${from}::int, ${to}::int) as i, v, nm`.execute(database.db);
-    log(
-      `  已生成 ${to.toLocaleString()} / ${n.toLocaleString()}（${((to / ((performance.now() - t0) / 1000)) | 0).toLocaleString()} 行/秒）`,
-    );
-  }
-  await sql`analyze elders`.execute(database.db);
-  return performance.now() - t0;
-}
-
 async function benchOne(kind: string, database: Database, n: number): Promise<Row[]> {
   const log = (s: string) => console.log(s);
   await migrate(database);
   await loadBundledRegions(database.db);
   await loadDemoIfNew(database.db, PASSWORD);
   log(`${kind}: 生成 ${n.toLocaleString()} 位老年人…`);
-  const genMs = await generate(database, n, log);
+  const genMs = await generateElders(database, { elders: n, scope: '21' }, log);
   const app = await buildApp(
     createServices(database, { sessionHours: 12 }, new Vault(randomBytes(32))),
     {

@@ -9,6 +9,8 @@ export interface Row {
   n: number;
   p50: number;
   p95: number;
+  /** Reported when the target is a p99. */
+  p99?: number;
   unit: string;
   target?: string;
 }
@@ -46,12 +48,13 @@ export function machine(): string {
 /** Prints the table and appends it, with machine and date, to docs/perf.md. */
 export function report(title: string, rows: Row[], notes: string[] = []): void {
   const f = (x: number) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+  const p99 = rows.some((r) => r.p99 !== undefined);
   const lines = [
-    '| what | database | n | p50 | p95 | unit | target |',
-    '|---|---|---:|---:|---:|---|---|',
+    `| what | database | n | p50 | p95 |${p99 ? ' p99 |' : ''} unit | target |`,
+    `|---|---|---:|---:|---:|${p99 ? '---:|' : ''}---|---|`,
     ...rows.map(
       (r) =>
-        `| ${r.what} | ${r.database} | ${r.n} | ${f(r.p50)} | ${f(r.p95)} | ${r.unit} | ${r.target ?? '—'} |`,
+        `| ${r.what} | ${r.database} | ${r.n} | ${f(r.p50)} | ${f(r.p95)} |${p99 ? ` ${r.p99 === undefined ? '—' : f(r.p99)} |` : ''} ${r.unit} | ${r.target ?? '—'} |`,
     ),
   ];
   console.log(`\n${title}\n`);

@@ -10,6 +10,7 @@ import {
   planSchedule,
   presenceOf,
   resolvePolicy,
+  tallySchedule,
   type Obligation,
   type Presence,
   type ScheduleInput,
@@ -48,12 +49,7 @@ const visit = (
   visitedAt: string,
   method: VisitMethod = 'in_person',
   enteredAt = visitedAt,
-): VisitFact => ({
-  id,
-  visitedAt: new Date(at(visitedAt)).toISOString(),
-  enteredAt: new Date(at(enteredAt)).toISOString(),
-  method,
-});
+): VisitFact => ({ id, visitedAt: at(visitedAt), enteredAt: at(enteredAt), method });
 
 function input(overrides: Partial<ScheduleInput> = {}): ScheduleInput {
   return {
@@ -410,8 +406,8 @@ function facts(
     const t = startOfLocalDate(DAY0) + r.minute * 60_000;
     byId.set(r.id, {
       id: r.id,
-      visitedAt: new Date(t).toISOString(),
-      enteredAt: new Date(t + r.delayHours * 3_600_000).toISOString(),
+      visitedAt: t,
+      enteredAt: t + r.delayHours * 3_600_000,
       method: r.method,
     });
   }
@@ -460,7 +456,7 @@ describe('schedule properties', () => {
         const once = facts(h.visits);
         const later = once.map((v) => ({
           ...v,
-          enteredAt: new Date(Date.parse(v.enteredAt) + extraHours * 3_600_000).toISOString(),
+          enteredAt: v.enteredAt + extraHours * 3_600_000,
         }));
         const strip = (os: Obligation[]) => os.map((o) => [o.key, o.status, o.visit?.id]);
         expect(strip(run(h, later))).toEqual(strip(run(h, once)));
@@ -528,6 +524,28 @@ describe('schedule properties', () => {
           expect(b[i]!.status).toBe('done');
           expect(b[i]!.visit!.visitedAt).toBeLessThanOrEqual(o.visit!.visitedAt);
         }
+      }),
+    );
+  });
+
+  it('counts the same with the lean tally as with full obligations', () => {
+    fc.assert(
+      fc.property(historyArb, (h) => {
+        const visits = facts(h.visits).sort((a, b) => a.visitedAt - b.visitedAt);
+        const full = emptyTally();
+        addToTally(full, run(h, visits));
+        const lean = emptyTally();
+        const plans = planSchedule({
+          profile: { tier: h.tier, categories: [] },
+          presence: h.presence,
+          policies: h.policies,
+          campaigns: [],
+          from: DAY0,
+          to: '2027-01-01',
+          ...(h.region ? { region: h.region } : {}),
+        });
+        tallySchedule(lean, plans, visits, startOfLocalDate(DAY0) + h.now * DAY_MS);
+        expect(lean).toEqual(full);
       }),
     );
   });

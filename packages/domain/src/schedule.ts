@@ -40,13 +40,13 @@ export interface Presence {
   to: string | null;
 }
 
-/** A visit as the engine sees it. */
+/** A visit as the engine sees it (instants in ms since the epoch). */
 export interface VisitFact {
   id: string;
-  /** ISO instant it happened (from the visitor). */
-  visitedAt: string;
-  /** ISO instant it reached the server. */
-  enteredAt: string;
+  /** When it happened (from the visitor). */
+  visitedAt: number;
+  /** When it reached the server. */
+  enteredAt: number;
   method: VisitMethod;
 }
 
@@ -465,21 +465,21 @@ function mergeSameKey(plans: PlannedObligation[]): PlannedObligation[] {
   return out;
 }
 
-/** Visits as ms, once per id (a retried submission is one visit), oldest first. */
-function normaliseVisits(visits: readonly VisitFact[]) {
-  const seen = new Set<string>();
-  const out: Array<{ id: string; at: number; entered: number; method: VisitMethod }> = [];
-  for (const v of visits) {
-    if (seen.has(v.id)) continue;
-    seen.add(v.id);
-    out.push({
-      id: v.id,
-      at: Date.parse(v.visitedAt),
-      entered: Date.parse(v.enteredAt),
-      method: v.method,
-    });
+/** Visits once per id (a retried submission is one visit), oldest first. */
+function normaliseVisits(visits: readonly VisitFact[]): readonly VisitFact[] {
+  let sortedUnique = true;
+  for (let i = 1; i < visits.length && sortedUnique; i++) {
+    const a = visits[i - 1]!;
+    const b = visits[i]!;
+    if (a.visitedAt > b.visitedAt || (a.visitedAt === b.visitedAt && a.id >= b.id))
+      sortedUnique = false;
   }
-  return out.sort((a, b) => a.at - b.at || (a.id < b.id ? -1 : 1));
+  if (sortedUnique) return visits;
+  const byId = new Map<string, VisitFact>();
+  for (const v of visits) if (!byId.has(v.id)) byId.set(v.id, v);
+  return [...byId.values()].sort(
+    (a, b) => a.visitedAt - b.visitedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
 }
 
 /**
@@ -494,27 +494,61 @@ export function evaluateSchedule(
 ): Obligation[] {
   const list = normaliseVisits(visits);
   return plans.map((p) => {
-    let visit: CountedVisit | null = null;
-    for (const v of list) {
-      if (v.at < p.windowStart) continue;
-      if (v.at >= p.windowEnd || v.at > now) break;
-      if (!p.countedMethods.includes(v.method)) continue;
-      visit = {
-        id: v.id,
-        visitedAt: v.at,
-        enteredAt: v.entered,
-        method: v.method,
-        late: v.entered > p.windowEnd + p.entryGraceHours * HOUR_MS,
-      };
-      break;
-    }
-    let status: ObligationStatus;
-    if (visit) status = 'done';
-    else if (now < p.windowStart) status = 'upcoming';
-    else if (now < p.windowEnd) status = 'due';
-    else status = p.short ? 'exempt' : 'overdue';
-    return { ...p, status, visit };
+    const i = firstCounting(p, list, now);
+    const v = i < 0 ? null : list[i]!;
+    const visit: CountedVisit | null = v
+      ? {
+          id: v.id,
+          visitedAt: v.visitedAt,
+          enteredAt: v.enteredAt,
+          method: v.method,
+          late: isLate(p, v),
+        }
+      : null;
+    return { ...p, status: statusOf(p, visit !== null, now), visit };
   });
+}
+
+/** The times a count needs of a visit, oldest first, each visit once. */
+export type VisitTimes = Pick<VisitFact, 'visitedAt' | 'enteredAt' | 'method'>;
+
+/**
+ * Adds obligations to a tally without building them: what `addToTally(evaluateSchedule(…))` gives,
+ * for counts over many elders. `visits` must hold each visit once, oldest first.
+ */
+export function tallySchedule(
+  tally: ScheduleTally,
+  plans: readonly PlannedObligation[],
+  visits: readonly VisitTimes[],
+  now: number,
+): void {
+  for (const p of plans) {
+    const i = firstCounting(p, visits, now);
+    const status = statusOf(p, i >= 0, now);
+    countStatus(tally, status, i >= 0 && isLate(p, visits[i]!));
+  }
+}
+
+/** The index of the first visit that satisfies a window, or −1. */
+function firstCounting(p: PlannedObligation, list: readonly VisitTimes[], now: number): number {
+  for (let i = 0; i < list.length; i++) {
+    const v = list[i]!;
+    if (v.visitedAt < p.windowStart) continue;
+    if (v.visitedAt >= p.windowEnd || v.visitedAt > now) break;
+    if (p.countedMethods.includes(v.method)) return i;
+  }
+  return -1;
+}
+
+function isLate(p: PlannedObligation, v: VisitTimes): boolean {
+  return v.enteredAt > p.windowEnd + p.entryGraceHours * HOUR_MS;
+}
+
+function statusOf(p: PlannedObligation, visited: boolean, now: number): ObligationStatus {
+  if (visited) return 'done';
+  if (now < p.windowStart) return 'upcoming';
+  if (now < p.windowEnd) return 'due';
+  return p.short ? 'exempt' : 'overdue';
 }
 
 /** Plans and evaluates in one step. */
@@ -549,27 +583,29 @@ export function emptyTally(): ScheduleTally {
 
 /** Adds obligations to a tally (upcoming ones are not counted). */
 export function addToTally(tally: ScheduleTally, obligations: readonly Obligation[]): void {
-  for (const o of obligations) {
-    switch (o.status) {
-      case 'upcoming':
-        break;
-      case 'exempt':
-        tally.exempt++;
-        break;
-      case 'done':
-        tally.due++;
-        if (o.visit!.late) tally.late++;
-        else tally.done++;
-        break;
-      case 'overdue':
-        tally.due++;
-        tally.overdue++;
-        break;
-      case 'due':
-        tally.due++;
-        tally.open++;
-        break;
-    }
+  for (const o of obligations) countStatus(tally, o.status, o.visit?.late ?? false);
+}
+
+function countStatus(tally: ScheduleTally, status: ObligationStatus, late: boolean): void {
+  switch (status) {
+    case 'upcoming':
+      break;
+    case 'exempt':
+      tally.exempt++;
+      break;
+    case 'done':
+      tally.due++;
+      if (late) tally.late++;
+      else tally.done++;
+      break;
+    case 'overdue':
+      tally.due++;
+      tally.overdue++;
+      break;
+    case 'due':
+      tally.due++;
+      tally.open++;
+      break;
   }
 }
 

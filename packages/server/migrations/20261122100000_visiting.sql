@@ -47,7 +47,7 @@ create table assignments (
 create unique index assignments_open_primary_key on assignments (elder_id) where role = 'primary' and end_date is null;
 create unique index assignments_open_pair_key on assignments (elder_id, visitor_id) where end_date is null;
 create index assignments_elder_idx on assignments (elder_id, start_date);
-create index assignments_visitor_open_idx on assignments (visitor_id) where end_date is null;
+create index assignments_visitor_idx on assignments (visitor_id, start_date);
 
 -- A policy is its region and identity; what it says lives in versions, each from a date.
 create table visit_policies (
@@ -120,10 +120,18 @@ create table visits (
   answers jsonb not null default '{}',
   entered_by uuid
 );
-create index visits_elder_time_idx on visits (elder_id, visited_at);
-create index visits_county_time_idx on visits (county_code, visited_at);
+-- Covering indexes: the schedule reads visits by elder (worklists) and by county and time (counts)
+-- with index-only scans.
+create index visits_elder_time_idx on visits (elder_id, visited_at) include (id, entered_at, method);
+create index visits_county_time_idx on visits (county_code, visited_at) include (elder_id, entered_at, method, village_code);
+-- What the schedule needs of the elders of a region, without reading their records.
+create index elders_schedule_idx on elders (village_code text_pattern_ops) include (id, tier, categories, status, status_since);
+-- Elders who left a region during a period are still due there for the part before they left.
+create index elder_status_history_village_idx on elder_status_history (village_code text_pattern_ops, effective_date);
 
 -- migrate:down
+drop index elders_schedule_idx;
+drop index elder_status_history_village_idx;
 drop table visits;
 drop table campaigns;
 drop table visit_policy_versions;

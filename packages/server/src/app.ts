@@ -15,6 +15,11 @@ import { auditRoutes } from './modules/audit/audit.routes.js';
 import { authRoutes } from './modules/auth/auth.routes.js';
 import { eldersRoutes } from './modules/elders/elders.routes.js';
 import { exportsRoutes } from './modules/exports/exports.routes.js';
+import { assignmentsRoutes } from './modules/assignments/assignments.routes.js';
+import { visitorsRoutes } from './modules/visitors/visitors.routes.js';
+import { campaignsRoutes } from './modules/campaigns/campaigns.routes.js';
+import { policiesRoutes } from './modules/policies/policies.routes.js';
+import { scheduleRoutes } from './modules/schedule/schedule.routes.js';
 import { importsRoutes } from './modules/imports/imports.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { regionsRoutes } from './modules/regions/regions.routes.js';
@@ -105,6 +110,11 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   eldersRoutes(app, services);
   importsRoutes(app, services);
   exportsRoutes(app, services);
+  visitorsRoutes(app, services);
+  assignmentsRoutes(app, services);
+  policiesRoutes(app, services);
+  campaignsRoutes(app, services);
+  scheduleRoutes(app, services);
   // Running imports stop (and are marked failed) before the database closes.
   app.addHook('onClose', () => services.imports.close());
 

@@ -15,6 +15,7 @@ import { DataDirLockedError, DatabaseConnectError, type Database } from './db/da
 import { migrate, migrateDown } from './db/migrate.js';
 import { DEMO_ACCOUNTS, loadDemoIfNew } from './demo.js';
 import { loadDemoElders } from './demo-elders.js';
+import { loadDemoVisiting } from './demo-visiting.js';
 import { AppError } from './http/errors.js';
 import {
   IMPORT_MODES,
@@ -113,6 +114,8 @@ async function serve(config: Config): Promise<void> {
   const services = createServices(database, config, openVault(config, database, log));
   if (demoLoaded) {
     log(`已登记演示老年人 ${await loadDemoElders(services)} 位（灌水镇）`);
+    const v = await loadDemoVisiting(services);
+    log(`已加载演示探访人员 ${v.visitors} 名、分配 ${v.assignments} 条、探访记录 ${v.visits} 条`);
   }
   const app = await buildApp(services, config);
   let closing = false;
@@ -410,6 +413,10 @@ export async function main(argv: string[]): Promise<void> {
         }
         const services = createServices(database, config, openVault(config, database, log));
         log(`已加载演示账户，并登记演示老年人 ${await loadDemoElders(services)} 位`);
+        const v = await loadDemoVisiting(services);
+        log(
+          `已加载演示探访人员 ${v.visitors} 名、分配 ${v.assignments} 条、探访记录 ${v.visits} 条`,
+        );
       });
       return;
     case 'user':

@@ -5,6 +5,11 @@ import { AuditService } from './modules/audit/audit.service.js';
 import { AuthService } from './modules/auth/auth.service.js';
 import { EldersService } from './modules/elders/elders.service.js';
 import { ExportsService } from './modules/exports/exports.service.js';
+import { AssignmentsService } from './modules/assignments/assignments.service.js';
+import { VisitorsService } from './modules/visitors/visitors.service.js';
+import { CampaignsService } from './modules/campaigns/campaigns.service.js';
+import { PoliciesService } from './modules/policies/policies.service.js';
+import { ScheduleService } from './modules/schedule/schedule.service.js';
 import { ImportsService } from './modules/imports/imports.service.js';
 import { RegionsService } from './modules/regions/regions.service.js';
 import { UsersService } from './modules/users/users.service.js';
@@ -19,6 +24,11 @@ export interface Services {
   elders: EldersService;
   imports: ImportsService;
   exports: ExportsService;
+  visitors: VisitorsService;
+  assignments: AssignmentsService;
+  policies: PoliciesService;
+  campaigns: CampaignsService;
+  schedule: ScheduleService;
 }
 
 /** Wires the services together. */
@@ -40,5 +50,10 @@ export function createServices(
     elders,
     imports: new ImportsService(db, database.kind, elders, vault),
     exports: new ExportsService(db, vault),
+    visitors: new VisitorsService(db, regions, vault),
+    assignments: new AssignmentsService(db, regions),
+    policies: new PoliciesService(db, regions),
+    campaigns: new CampaignsService(db, regions),
+    schedule: new ScheduleService(db, regions),
   };
 }

@@ -7,7 +7,7 @@ import { ElderFields } from '@tanfang/domain';
 import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { LEDGER_SHEET, XLSX_TYPE, rowOf } from '../modules/imports/ledger-sheet.js';
-import { buildElder, idNumber } from '../test/factories.js';
+import { buildElder, buildVisitor, idNumber } from '../test/factories.js';
 import { describeEachDatabase, type Client } from '../test/harness.js';
 
 // Village A: 东岔村 (宽甸县灌水镇). Village B: a village of 东港市, another county.
@@ -29,6 +29,17 @@ const COVERED = new Set([
   'POST /api/elders/:id/reveal',
   'GET /api/imports/:id',
   'GET /api/imports/:id/report',
+  'GET /api/visitors/:id',
+  'PATCH /api/visitors/:id',
+  'POST /api/visitors/:id/leave',
+  'POST /api/assignments/:id/end',
+  'GET /api/elders/:id/assignments',
+  'GET /api/policies/:id',
+  'POST /api/policies/:id/versions',
+  'POST /api/policies/:id/retire',
+  'GET /api/campaigns/:id',
+  'GET /api/elders/:id/schedule',
+  'POST /api/campaigns/:id/cancel',
   // Collections, filtered by jurisdiction (checked below):
   'GET /api/regions',
   'GET /api/users',
@@ -38,12 +49,26 @@ const COVERED = new Set([
   'POST /api/elders',
   'POST /api/imports/elders',
   'GET /api/exports/elders',
+  'GET /api/visitors',
+  'POST /api/visitors',
+  'GET /api/assignments',
+  'POST /api/assignments',
+  'POST /api/assignments/reassign/preview',
+  'POST /api/assignments/reassign',
+  'GET /api/policies',
+  'POST /api/policies',
+  'POST /api/policies/presets/:key/apply',
+  'GET /api/campaigns',
+  'GET /api/worklist',
+  'GET /api/schedule/summary',
+  'POST /api/campaigns',
   // Not about records of a region:
   'GET /api/health',
   'POST /api/auth/login',
   'POST /api/auth/logout',
   'GET /api/auth/me',
   'GET /api/imports/elders/template',
+  'GET /api/policies/presets',
 ]);
 
 /** The census template with one row per elder, filled in as a user would. */
@@ -226,6 +251,173 @@ describeEachDatabase('jurisdiction isolation', (env) => {
       .where('id', '=', elderB.id)
       .executeTakeFirstOrThrow();
     expect(after).toEqual(before);
+  });
+
+  it('gives users of county A 404 for county B’s policies and campaigns, and changes nothing', async () => {
+    // The China (UTC+8) date `n` days from now.
+    const day = (n: number) =>
+      new Date(Date.now() + 8 * 3_600_000 + n * 86_400_000).toISOString().slice(0, 10);
+    const content = {
+      name: '东港每月探访',
+      cadence: { kind: 'monthly' },
+      countedMethods: ['in_person', 'phone'],
+      templateKey: 'dandong-2023',
+      effectiveFrom: day(1),
+    };
+    const countyB = await env().signIn('county', '210681');
+    const policyB = await countyB.post('/api/policies', { ...content, regionCode: '210681' });
+    expect(policyB.statusCode, policyB.body).toBe(201);
+    const campaign = {
+      regionCode: TOWNSHIP_B,
+      name: '东港汛期专项',
+      kind: 'flood_season',
+      startsAt: new Date().toISOString(),
+      endsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      within: { value: 48, unit: 'hours' },
+    };
+    const campaignB = await countyB.post('/api/campaigns', campaign);
+    expect(campaignB.statusCode, campaignB.body).toBe(201);
+    const pid = policyB.json().id as string;
+    const cid = campaignB.json().id as string;
+    const countyA = await env().signIn('county', '210624');
+    const townshipA = await env().signIn('township', '210624101');
+    const attempts = [
+      a.get(`/api/policies/${pid}`),
+      countyA.get(`/api/policies/${pid}`),
+      countyA.post(`/api/policies/${pid}/versions`, { ...content, effectiveFrom: day(5) }),
+      countyA.post(`/api/policies/${pid}/retire`, { effectiveFrom: day(5) }),
+      a.get(`/api/campaigns/${cid}`),
+      townshipA.get(`/api/campaigns/${cid}`),
+      countyA.post(`/api/campaigns/${cid}/cancel`),
+      a.get(`/api/policies?region=210681`),
+      townshipA.get(`/api/campaigns?region=${TOWNSHIP_B}`),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toContain('东港');
+    }
+    for (const url of ['/api/policies', '/api/campaigns']) {
+      const res = await a.get(url);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).not.toContain('东港');
+    }
+    // Nor can they set rules or campaigns for B.
+    const writes = [
+      countyA.post('/api/policies', { ...content, regionCode: '210681' }),
+      countyA.post('/api/policies/presets/dandong-2023/apply', {
+        regionCode: TOWNSHIP_B,
+        effectiveFrom: day(1),
+      }),
+      townshipA.post('/api/campaigns', campaign),
+    ];
+    for (const res of await Promise.all(writes)) {
+      expect(res.statusCode).toBe(403);
+      expect(res.json().error.message).toContain('不在您的辖区内');
+    }
+    const db = env().database.db;
+    expect(
+      await db
+        .selectFrom('visit_policies')
+        .select('id')
+        .where('region_code', 'like', '210681%')
+        .execute(),
+    ).toHaveLength(1);
+    expect(
+      await db
+        .selectFrom('visit_policy_versions')
+        .select('version')
+        .where('policy_id', '=', pid)
+        .execute(),
+    ).toEqual([{ version: 1 }]);
+    expect(
+      (
+        await db
+          .selectFrom('campaigns')
+          .select('status')
+          .where('id', '=', cid)
+          .executeTakeFirstOrThrow()
+      ).status,
+    ).toBe('active');
+  });
+
+  it('gives village A 404 for village B’s schedule, worklist and counts', async () => {
+    expect((await a.get(`/api/elders/${elderB.id}/schedule`)).statusCode).toBe(404);
+    expect((await a.get(`/api/worklist?region=${VILLAGE_B}`)).statusCode).toBe(404);
+    expect((await a.get(`/api/worklist?region=${TOWNSHIP_B}`)).statusCode).toBe(404);
+    expect((await a.get(`/api/schedule/summary?region=${TOWNSHIP_B}`)).statusCode).toBe(404);
+    // A's own counts never include B's elder.
+    const own = await a.get('/api/schedule/summary');
+    expect(own.statusCode).toBe(200);
+    expect(own.body).not.toContain('东港');
+  });
+
+  it('gives village A 404 for village B’s visitors and assignments, and writes nothing', async () => {
+    const villageB = await env().signIn('village', VILLAGE_B);
+    const visitorB = await villageB.post(
+      '/api/visitors',
+      buildVisitor({ name: '东港探访员', regionCode: VILLAGE_B }),
+    );
+    expect(visitorB.statusCode, visitorB.body).toBe(201);
+    const vB = visitorB.json().id as string;
+    const assigned = await villageB.post('/api/assignments', {
+      elderIds: [elderB.id],
+      visitorId: vB,
+      role: 'primary',
+    });
+    expect(assigned.statusCode, assigned.body).toBe(201);
+    const assignmentB = assigned.json().created[0].id as string;
+    const visitorA = (
+      await a.post('/api/visitors', buildVisitor({ name: '东岔探访员', regionCode: VILLAGE_A }))
+    ).json().id as string;
+    const db = env().database.db;
+    const snapshot = async () => ({
+      visitors: await db.selectFrom('visitors').selectAll().where('id', '=', vB).execute(),
+      assignments: await db
+        .selectFrom('assignments')
+        .selectAll()
+        .where('elder_id', '=', elderB.id)
+        .execute(),
+    });
+    const before = await snapshot();
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const attempts = [
+      a.get(`/api/visitors/${vB}`),
+      a.patch(`/api/visitors/${vB}`, { version: 1, name: '篡改' }),
+      a.post(`/api/visitors/${vB}/leave`, { leftOn: today }),
+      a.get(`/api/elders/${elderB.id}/assignments`),
+      a.post(`/api/assignments/${assignmentB}/end`, { endDate: today, reason: '越权' }),
+      a.post('/api/assignments', { elderIds: [elderB.id], visitorId: visitorA, role: 'backup' }),
+      a.post('/api/assignments/reassign/preview', {
+        scope: { kind: 'elder', elderId: elderB.id },
+        toVisitorId: visitorA,
+        reason: '越权',
+      }),
+      a.post('/api/assignments/reassign', {
+        scope: { kind: 'visitor', visitorId: vB },
+        toVisitorId: visitorA,
+        reason: '越权',
+      }),
+      a.post('/api/assignments/reassign', {
+        scope: { kind: 'village', villageCode: VILLAGE_B },
+        toVisitorId: visitorA,
+        reason: '越权',
+      }),
+      a.get(`/api/visitors?region=${VILLAGE_B}`),
+      a.get(`/api/assignments?region=${VILLAGE_B}`),
+      a.get(`/api/assignments?visitorId=${vB}`),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.statusCode, res.body).toBe(404);
+      expect(res.body).not.toContain('东港');
+    }
+    for (const url of ['/api/visitors?pageSize=200', '/api/assignments?pageSize=200']) {
+      const res = await a.get(url);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).not.toContain('东港');
+    }
+    const outside = await a.post('/api/visitors', buildVisitor({ regionCode: VILLAGE_B }));
+    expect(outside.json().error).toMatchObject({ field: 'regionCode' });
+    expect(await snapshot()).toEqual(before);
   });
 
   it('covers every API endpoint that exists', () => {

@@ -1,4 +1,4 @@
-import { idCheckCharacter, type ElderInput } from '@tanfang/domain';
+import { idCheckCharacter, type ElderInput, type VisitorInput } from '@tanfang/domain';
 
 let sequence = 100;
 
@@ -53,6 +53,17 @@ export function buildElder(overrides: Partial<ElderInput> = {}): ElderInput {
     ],
     help: [],
     recordDate: '2026-11-01',
+    ...overrides,
+  };
+}
+
+/** A visitor (探访人员) of 东岔村, a village cadre, with overrides. */
+export function buildVisitor(overrides: Partial<VisitorInput> = {}): VisitorInput {
+  return {
+    name: '刘春梅',
+    type: 'cadre',
+    phone: '13904150101',
+    regionCode: DONGCHA,
     ...overrides,
   };
 }

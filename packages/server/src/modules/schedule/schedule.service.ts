@@ -1,0 +1,615 @@
+import {
+  addDays,
+  cadenceDays,
+  ageOn,
+  compareTasks,
+  emptyTally,
+  evaluateSchedule,
+  isUuid,
+  isWithinJurisdiction,
+  localDateOf,
+  parsePeriodKey,
+  periodLabel,
+  planSchedule,
+  presenceOf,
+  regionLevelOf,
+  resolvePolicy,
+  startOfLocalDate,
+  tallySchedule,
+  tasksOf,
+  toObligationDto,
+  WORKLIST_BUCKETS,
+  type CampaignRule,
+  type Category,
+  type ElderStatus,
+  type ObligationDto,
+  type PlannedObligation,
+  type PolicyRule,
+  type Presence,
+  type RegionRef,
+  type RegionWorklistDto,
+  type Role,
+  type ScheduleSummaryDto,
+  type ScheduleTally,
+  type ScheduleTallyDto,
+  type Tier,
+  type VisitFact,
+  type VisitorWorklistDto,
+  type WorklistCounts,
+  type WorklistElder,
+  type WorklistItemDto,
+  type WorklistTask,
+} from '@tanfang/domain';
+import { z } from 'zod';
+import type { Executor, RequestContext } from '../../context.js';
+import { badRequest, forbidden, notFound, parseInput } from '../../http/errors.js';
+import {
+  currentPrimaryVisitors,
+  openAssignmentsOfVisitor,
+} from '../assignments/assignments.repository.js';
+import { audit } from '../audit/audit.service.js';
+import {
+  listCampaignRulesFor,
+  listCampaignRulesWithin,
+} from '../campaigns/campaigns.repository.js';
+import { listPolicyRulesFor, listPolicyRulesWithin } from '../policies/policies.repository.js';
+import type { RegionsService } from '../regions/regions.service.js';
+import {
+  countiesOf,
+  countEldersInRegion,
+  scheduleEldersByIds,
+  scheduleEldersInRegion,
+  statusHistoryOf,
+  visitorOfUser,
+  visitTimesInRegion,
+  type VisitTimesRow,
+  visitsOfElders,
+  type CountElderRow,
+  type ScheduleElderRow,
+  type ScheduleVisitRow,
+} from './schedule.repository.js';
+
+/** Staff who watch a region's worklist. */
+const REGION_READERS: readonly Role[] = ['village', 'township', 'county', 'admin'];
+/** Who reads due/overdue counts. */
+const SUMMARY_READERS: readonly Role[] = [
+  'village',
+  'township',
+  'county',
+  'city',
+  'admin',
+  'auditor',
+];
+
+const RegionQuery = z.strictObject({
+  region: z
+    .string({ error: '区划代码必须是字符串' })
+    .regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, { error: '区划代码格式不正确' })
+    .optional(),
+});
+
+const SummaryQuery = z.strictObject({
+  region: RegionQuery.shape.region,
+  period: z
+    .string({ error: '请提供统计周期 period，如 2026-11' })
+    .refine((v) => parsePeriodKey(v) !== undefined, {
+      error: '统计周期应为 2026-11（月）、2026-Q4（季度）、2026-W47（周）或 2026（年）',
+    })
+    .optional(),
+});
+
+const ElderScheduleQuery = z.strictObject({
+  months: z.coerce.number({ error: '月数必须是数字' }).int().min(1).max(24).default(12),
+});
+
+/** The most unassigned elders a region worklist lists (the total is always given). */
+const UNASSIGNED_LIMIT = 200;
+/**
+ * How far back presence must be known for periods overlapping a date: the longest period (a year,
+ * the in-person year rule) and a margin.
+ */
+const PRESENCE_LOOKBACK_DAYS = 370;
+const IN_PERSON_DAYS = { month: 31, quarter: 92, year: 366 } as const;
+
+/**
+ * How far back a worklist must look to see the last closed period of every rule in play: the
+ * longest period among them, and a day.
+ */
+function lookbackDays(policies: readonly PolicyRule[]): number {
+  let days = 7;
+  for (const p of policies) {
+    days = Math.max(days, cadenceDays(p.cadence) + 2);
+    if (p.inPersonEvery) days = Math.max(days, IN_PERSON_DAYS[p.inPersonEvery] + 1);
+  }
+  return days + 1;
+}
+
+interface Prepared<R> {
+  row: R;
+  presence: Presence[];
+  /** Identifies elders whose obligations are the same: one plan serves them all. */
+  profileKey: string;
+}
+
+/** Due, done and overdue: worklists for visitors and staff, and counts for a region and period. */
+export class ScheduleService {
+  constructor(
+    private readonly db: Executor,
+    private readonly regions: RegionsService,
+  ) {}
+
+  /**
+   * `GET /api/worklist`: a visitor's own list — their elders' open and missed visits and campaign
+   * tasks, most urgent first. A backup visitor sees an elder only when the visit is overdue.
+   */
+  async visitorWorklist(ctx: RequestContext, now = Date.now()): Promise<VisitorWorklistDto> {
+    if (ctx.actor.role !== 'visitor')
+      throw forbidden('只有探访人员有个人探访任务，请指定区域 region');
+    const today = localDateOf(now);
+    const visitor = await visitorOfUser(this.db, ctx.actor.userId);
+    const empty = { counts: zeroCounts(), items: [], withoutPolicy: 0, elders: 0 };
+    const asOf = new Date(now).toISOString();
+    if (!visitor) return { visitor: null, asOf, today, ...empty };
+    const assignments = await openAssignmentsOfVisitor(this.db, visitor.id, today);
+    const roles = new Map<string, 'primary' | 'backup'>();
+    for (const a of assignments)
+      if (!roles.has(a.elder_id) || a.role === 'primary') roles.set(a.elder_id, a.role);
+    const rows = (await scheduleEldersByIds(this.db, [...roles.keys()])).filter(
+      (r) => r.status === 'active',
+    );
+    const { items, withoutPolicy } = await this.worklistOf(rows, now, (row, task) => {
+      const role = roles.get(row.id)!;
+      return role === 'primary' || task.bucket === 'overdue' ? role : undefined;
+    });
+    await audit(this.db, ctx, {
+      action: 'worklist.read',
+      entity: 'visitor',
+      entityId: visitor.id,
+      regionCode: visitor.region_code,
+      detail: { elders: rows.length, items: items.length },
+    });
+    return {
+      visitor: { id: visitor.id, name: visitor.name, type: visitor.type },
+      asOf,
+      today,
+      items,
+      counts: countsOf(items),
+      withoutPolicy,
+      elders: rows.length,
+    };
+  }
+
+  /**
+   * `GET /api/worklist?region=CODE`: for village and township staff — overdue visits grouped by
+   * visitor, and elders with no visitor (未落实探访人).
+   */
+  async regionWorklist(
+    ctx: RequestContext,
+    rawQuery: unknown,
+    now = Date.now(),
+  ): Promise<RegionWorklistDto> {
+    if (!REGION_READERS.includes(ctx.actor.role)) throw forbidden('您的角色不能查看辖区探访任务');
+    const { region: asked } = parseInput(RegionQuery, rawQuery, 'query');
+    const region = asked ?? ctx.actor.jurisdiction;
+    if (!isWithinJurisdiction(region, ctx.actor.jurisdiction)) throw notFound('区域');
+    const level = regionLevelOf(region);
+    if (level !== 'village' && level !== 'township') {
+      throw badRequest('探访任务按乡镇(街道)或村(居)查看；县级以上请看探访统计', 'region');
+    }
+    const ref = await this.regionRef(region);
+    const today = localDateOf(now);
+    const rows = (await scheduleEldersInRegion(this.db, region, today)).filter(
+      (r) => r.status === 'active' && r.village_code.startsWith(region),
+    );
+    const primaries = await currentPrimaryVisitors(
+      this.db,
+      rows.map((r) => r.id),
+      today,
+    );
+    const { items, withoutPolicy } = await this.worklistOf(rows, now, () => null, region);
+    const groups = new Map<string, RegionWorklistDto['overdueByVisitor'][number]>();
+    for (const item of items) {
+      if (item.bucket !== 'overdue') continue;
+      const p = primaries.get(item.elder.id);
+      const key = p?.visitorId ?? '';
+      let group = groups.get(key);
+      if (!group) {
+        group = {
+          visitor: p
+            ? { id: p.visitorId, name: p.name, type: p.type, phoneMasked: p.phone_masked }
+            : null,
+          items: [],
+        };
+        groups.set(key, group);
+      }
+      group.items.push({ ...item, role: p ? 'primary' : null });
+    }
+    const unassignedRows = rows.filter((r) => !primaries.has(r.id));
+    const names = await this.regions.fullNames(
+      unassignedRows.slice(0, UNASSIGNED_LIMIT).map((r) => r.village_code),
+    );
+    await audit(this.db, ctx, {
+      action: 'worklist.read',
+      entity: 'elder',
+      regionCode: region,
+      detail: { elders: rows.length, overdue: items.filter((i) => i.bucket === 'overdue').length },
+    });
+    return {
+      region: ref,
+      asOf: new Date(now).toISOString(),
+      today,
+      overdueByVisitor: [...groups.values()].sort(
+        (a, b) => (a.visitor ? 0 : 1) - (b.visitor ? 0 : 1) || b.items.length - a.items.length,
+      ),
+      unassigned: unassignedRows
+        .slice(0, UNASSIGNED_LIMIT)
+        .map((r) => worklistElder(r, names, today)),
+      unassignedTotal: unassignedRows.length,
+      counts: countsOf(items),
+      elders: rows.length,
+      withoutPolicy,
+    };
+  }
+
+  /**
+   * `GET /api/schedule/summary?region=&period=`: for a region and a period (a month by default),
+   * the regular visits due whose deadline falls in the period — done on time, done late, overdue,
+   * still open — per child region. An elder who left the region mid-period counts where they were.
+   */
+  async summary(
+    ctx: RequestContext,
+    rawQuery: unknown,
+    now = Date.now(),
+  ): Promise<ScheduleSummaryDto> {
+    if (!SUMMARY_READERS.includes(ctx.actor.role)) throw forbidden('您的角色不能查看探访统计');
+    const query = parseInput(SummaryQuery, rawQuery, 'query');
+    const region = query.region ?? ctx.actor.jurisdiction;
+    if (!isWithinJurisdiction(region, ctx.actor.jurisdiction)) throw notFound('区域');
+    const period = parsePeriodKey(query.period ?? localDateOf(now).slice(0, 7))!;
+    const pStart = startOfLocalDate(period.start);
+    const pEnd = startOfLocalDate(period.end);
+    const ref = await this.regionRef(region);
+    const childLength = { 2: 4, 4: 6, 6: 9, 9: 12, 12: 12 }[region.length]!;
+
+    const rows = await countEldersInRegion(this.db, region, addDays(period.start, -1));
+    const prepared = await this.prepare(rows, addDays(period.start, -PRESENCE_LOOKBACK_DAYS));
+    const [policies, campaigns] = await Promise.all([
+      listPolicyRulesWithin(this.db, region),
+      listCampaignRulesWithin(
+        this.db,
+        region,
+        new Date(pStart - 400 * 86_400_000).toISOString(),
+        new Date(pEnd).toISOString(),
+      ),
+    ]);
+    // Plan once per profile: elders of one village with the same tier, categories and presence
+    // share their obligations.
+    const plans = new Map<string, PlannedObligation[]>();
+    const planned: Array<{ id: string; plan: PlannedObligation[] }> = [];
+    let earliest = pStart;
+    for (const { row, presence, profileKey: key } of prepared) {
+      let plan = plans.get(key);
+      if (!plan) {
+        plan = planSchedule({
+          profile: { tier: row.tier as Tier, categories: row.categories as Category[] },
+          presence,
+          policies,
+          campaigns,
+          from: addDays(period.start, -1),
+          to: period.end,
+          region,
+        }).filter((o) => o.kind === 'regular' && o.windowEnd > pStart && o.windowEnd <= pEnd);
+        for (const o of plan) earliest = Math.min(earliest, o.windowStart);
+        plans.set(key, plan);
+      }
+      if (plan.length > 0) planned.push({ id: row.id, plan });
+    }
+    const times = await visitTimesInRegion(
+      this.db,
+      await countiesOf(this.db, region),
+      region,
+      new Date(earliest),
+      new Date(pEnd),
+    );
+    const visits = new Map<string, VisitTimesRow[]>();
+    for (const t of times) {
+      const list = visits.get(t.elder_id);
+      if (list) list.push(t);
+      else visits.set(t.elder_id, [t]);
+    }
+    const total = emptyTally();
+    const byChild = new Map<string, ScheduleTally & { elders: number }>();
+    for (const { id, plan } of planned) {
+      const list = visits.get(id) ?? [];
+      if (list.length > 1) list.sort((a, b) => a.visitedAt - b.visitedAt);
+      const child = plan[0]!.villageCode.slice(0, childLength);
+      let t = byChild.get(child);
+      if (!t) {
+        t = { ...emptyTally(), elders: 0 };
+        byChild.set(child, t);
+      }
+      t.elders++;
+      tallySchedule(t, plan, list, now);
+    }
+    for (const t of byChild.values()) {
+      for (const k of ['due', 'done', 'late', 'overdue', 'open', 'exempt'] as const)
+        total[k] += t[k];
+    }
+    const children = await this.regions.fullNames([...byChild.keys()]);
+    await audit(this.db, ctx, {
+      action: 'schedule.summary',
+      entity: 'elder',
+      regionCode: region,
+      detail: { period: period.key, elders: planned.length },
+    });
+    return {
+      region: ref,
+      period: {
+        key: period.key,
+        label: periodLabel(period.key),
+        start: period.start,
+        end: period.end,
+      },
+      asOf: new Date(now).toISOString(),
+      total: tallyDto(total, planned.length),
+      children: [...byChild.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([code, t]) => ({
+          region: { code, ...(children.get(code) ?? { name: code, fullName: code }) },
+          tally: tallyDto(t, t.elders),
+        })),
+    };
+  }
+
+  /** `GET /api/elders/:id/schedule`: an elder's policy in force and obligations of recent months. */
+  async elderSchedule(
+    ctx: RequestContext,
+    elderId: string,
+    rawQuery: unknown,
+    now = Date.now(),
+  ): Promise<{
+    policy: (ObligationDto['policy'] & { cadence: PolicyRule['cadence'] }) | null;
+    obligations: ObligationDto[];
+  }> {
+    if (!SUMMARY_READERS.includes(ctx.actor.role)) throw forbidden('您的角色不能查看探访计划');
+    const { months } = parseInput(ElderScheduleQuery, rawQuery, 'query');
+    if (!isUuid(elderId)) throw notFound('老年人记录');
+    const [row] = await scheduleEldersByIds(this.db, [elderId]);
+    if (!row || !isWithinJurisdiction(row.village_code, ctx.actor.jurisdiction))
+      throw notFound('老年人记录');
+    const today = localDateOf(now);
+    const from = addDays(today, -31 * months);
+    const presence = (await this.prepare([row], addDays(from, -1)))[0]!.presence;
+    const [policies, campaigns] = await this.rulesFor([row], from, now);
+    const profile = { tier: row.tier as Tier, categories: row.categories as Category[] };
+    const plan = planSchedule({
+      profile,
+      presence,
+      policies,
+      campaigns,
+      from,
+      to: addDays(today, 1),
+    });
+    const visits = groupVisits(
+      await visitsOfElders(
+        this.db,
+        [row.id],
+        new Date(startOfLocalDate(addDays(from, -370))),
+        new Date(now + 86_400_000),
+      ),
+    );
+    const obligations = evaluateSchedule(plan, visits.get(row.id) ?? [], now)
+      .map(toObligationDto)
+      .reverse();
+    const rule = resolvePolicy(policies, profile, row.village_code, today);
+    return {
+      policy: rule
+        ? {
+            id: rule.policyId,
+            version: rule.version,
+            name: rule.name,
+            templateKey: rule.templateKey,
+            cadence: rule.cadence,
+          }
+        : null,
+      obligations,
+    };
+  }
+
+  /** Presence of each elder from a date on (history read only where it matters). */
+  private async prepare<R extends CountElderRow>(rows: R[], since: string): Promise<Prepared<R>[]> {
+    // Active since before `since` and never changed after: present all along.
+    const needHistory = rows.filter((r) => r.status !== 'active' || r.status_since > since);
+    const history = await statusHistoryOf(
+      this.db,
+      needHistory.map((r) => r.id),
+    );
+    const byElder = new Map<string, typeof history>();
+    for (const h of history) {
+      const list = byElder.get(h.elder_id) ?? [];
+      list.push(h);
+      byElder.set(h.elder_id, list);
+    }
+    return rows.map((row) => {
+      const h = byElder.get(row.id);
+      const profile = `${row.tier}|${row.categories.join(',')}`;
+      if (!h) {
+        return {
+          row,
+          presence: [{ villageCode: row.village_code, from: row.status_since, to: null }],
+          // The day they came does not matter before the horizon: one plan for the village.
+          profileKey: `${profile}|${row.village_code}`,
+        };
+      }
+      const presence = presenceOf(
+        h.map((e) => ({
+          status: e.status,
+          effectiveDate: e.effective_date,
+          villageCode: e.village_code,
+        })),
+      );
+      const where = presence.map((p) => `${p.villageCode}:${p.from}:${p.to ?? ''}`).join(';');
+      return { row, presence, profileKey: `${profile}|${where}` };
+    });
+  }
+
+  private async rulesFor(
+    rows: ScheduleElderRow[],
+    from: string,
+    now: number,
+  ): Promise<[PolicyRule[], CampaignRule[]]> {
+    const villages = [...new Set(rows.map((r) => r.village_code))];
+    return Promise.all([
+      listPolicyRulesFor(this.db, villages),
+      listCampaignRulesFor(
+        this.db,
+        villages,
+        new Date(startOfLocalDate(from)).toISOString(),
+        new Date(now + 86_400_000).toISOString(),
+      ),
+    ]);
+  }
+
+  /** The tasks of some elders at `now`, shaped for the worklist; `roleOf` filters and labels them. */
+  private async worklistOf(
+    rows: ScheduleElderRow[],
+    now: number,
+    roleOf: (row: ScheduleElderRow, task: WorklistTask) => 'primary' | 'backup' | null | undefined,
+    region?: string,
+  ): Promise<{ items: WorklistItemDto[]; withoutPolicy: number }> {
+    if (rows.length === 0) return { items: [], withoutPolicy: 0 };
+    const today = localDateOf(now);
+    const [policies, campaigns] = await this.rulesFor(rows, addDays(today, -31), now);
+    const from = addDays(today, -lookbackDays(policies));
+    const prepared = await this.prepare(rows, addDays(from, -PRESENCE_LOOKBACK_DAYS));
+    const plans = new Map<string, PlannedObligation[]>();
+    const planned = prepared.map(({ row, presence, profileKey: key }) => {
+      let plan = plans.get(key);
+      if (!plan) {
+        plan = planSchedule({
+          profile: { tier: row.tier as Tier, categories: row.categories as Category[] },
+          presence,
+          policies,
+          campaigns,
+          from,
+          to: addDays(today, 1),
+          ...(region ? { region } : {}),
+        });
+        plans.set(key, plan);
+      }
+      return { row, plan };
+    });
+    let earliest = now;
+    for (const plan of plans.values())
+      for (const o of plan) earliest = Math.min(earliest, o.windowStart);
+    const visitRows = await visitsOfElders(
+      this.db,
+      rows.map((r) => r.id),
+      new Date(earliest),
+      new Date(now + 86_400_000),
+    );
+    const visits = groupVisits(visitRows);
+    const last = lastVisits(visitRows);
+    const names = await this.regions.fullNames([...new Set(rows.map((r) => r.village_code))]);
+    const items: Array<WorklistItemDto & { tier: Tier; sortEnd: number }> = [];
+    let withoutPolicy = 0;
+    for (const { row, plan } of planned) {
+      if (!plan.some((o) => o.kind === 'regular')) withoutPolicy++;
+      const elder = worklistElder(row, names, today);
+      for (const task of tasksOf(evaluateSchedule(plan, visits.get(row.id) ?? [], now), now)) {
+        const role = roleOf(row, task);
+        if (role === undefined) continue;
+        const lv = last.get(row.id);
+        items.push({
+          elder,
+          role,
+          bucket: task.bucket,
+          obligation: toObligationDto(task.obligation),
+          lastVisit: lv
+            ? { visitedAt: new Date(lv.visited_ms).toISOString(), method: lv.method }
+            : null,
+          daysOverdue:
+            task.bucket === 'overdue'
+              ? Math.max(0, Math.floor((now - task.obligation.windowEnd) / 86_400_000))
+              : null,
+          tier: row.tier as Tier,
+          sortEnd: task.obligation.windowEnd,
+        });
+      }
+    }
+    items.sort(
+      (a, b) =>
+        compareTasks(
+          { bucket: a.bucket, obligation: { windowEnd: a.sortEnd }, tier: a.tier },
+          { bucket: b.bucket, obligation: { windowEnd: b.sortEnd }, tier: b.tier },
+        ) ||
+        (a.lastVisit?.visitedAt ?? '').localeCompare(b.lastVisit?.visitedAt ?? '') ||
+        a.elder.name.localeCompare(b.elder.name, 'zh-CN'),
+    );
+    return { items: items.map(({ tier: _t, sortEnd: _s, ...item }) => item), withoutPolicy };
+  }
+
+  private async regionRef(code: string): Promise<RegionRef> {
+    const name = (await this.regions.fullNames([code])).get(code);
+    if (!name) throw notFound('区域');
+    return { code, ...name };
+  }
+}
+
+function zeroCounts(): WorklistCounts {
+  return Object.fromEntries(WORKLIST_BUCKETS.map((b) => [b, 0])) as WorklistCounts;
+}
+
+function countsOf(items: WorklistItemDto[]): WorklistCounts {
+  const counts = zeroCounts();
+  for (const i of items) counts[i.bucket]++;
+  return counts;
+}
+
+function groupVisits(rows: ScheduleVisitRow[]): Map<string, VisitFact[]> {
+  const out = new Map<string, VisitFact[]>();
+  for (const v of rows) {
+    let list = out.get(v.elder_id);
+    if (!list) {
+      list = [];
+      out.set(v.elder_id, list);
+    }
+    list.push({ id: v.id, visitedAt: v.visited_ms, enteredAt: v.entered_ms, method: v.method });
+  }
+  return out;
+}
+
+function lastVisits(rows: ScheduleVisitRow[]): Map<string, ScheduleVisitRow> {
+  const out = new Map<string, ScheduleVisitRow>();
+  for (const v of rows) {
+    const seen = out.get(v.elder_id);
+    if (!seen || v.visited_ms > seen.visited_ms) out.set(v.elder_id, v);
+  }
+  return out;
+}
+
+function worklistElder(
+  r: ScheduleElderRow,
+  names: Map<string, { name: string; fullName: string }>,
+  today: string,
+): WorklistElder {
+  return {
+    id: r.id,
+    name: r.name,
+    gender: r.gender,
+    age: ageOn(r.birth_date, today),
+    village: {
+      code: r.village_code,
+      ...(names.get(r.village_code) ?? { name: r.village_code, fullName: r.village_code }),
+    },
+    tier: r.tier as Tier,
+    categories: r.categories as Category[],
+    status: r.status as ElderStatus,
+    phoneMasked: r.phone_masked,
+    address: r.address,
+  };
+}
+
+function tallyDto(t: ScheduleTally, elders: number): ScheduleTallyDto {
+  return { elders, ...t, rate: t.due > 0 ? (t.done + t.late) / t.due : null };
+}
