@@ -4,7 +4,7 @@
  * part of them concentrated in one county; their status history (a few deaths during the year);
  * visitors (one per 50 elders of a village) and primary assignments; the 丹东 monthly rule for the
  * province and the 2022 national tiering for one city; a heating-season campaign; and twelve months
- * of visits (95% of elders visited each month, 3% entered late, methods mixed).
+ * of visits (95% of elders visited each month, 8% of them twice, 3% entered late, methods mixed).
  * Visit times are 08:00–16:00 China time (00:00–08:00 UTC). Ciphertext columns hold a placeholder:
  * the benchmarks never decrypt.
  */
@@ -225,13 +225,15 @@ export async function generateVisiting(
     const monthStart = sql<string>`(${spec.lastMonth}::date - make_interval(months => ${spec.months - 1 - m}))`;
     const r = await sql`
       insert into visits (id, elder_id, county_code, village_code, visitor_id, visited_at, entered_at, method, template_key, template_version, answers)
-      select md5('visit' || e.id || '-' || ${m}::int)::uuid, e.id, e.county_code, e.village_code, a.visitor_id,
-             (${monthStart} + ((h % 27) || ' days')::interval + ((h % 9) || ' hours')::interval) at time zone 'UTC',
-             (${monthStart} + ((h % 27) || ' days')::interval + ((h % 9) || ' hours')::interval
+      select md5('visit' || e.id || '-' || ${m}::int || '-' || k)::uuid, e.id, e.county_code, e.village_code, a.visitor_id,
+             (${monthStart} + (((h + k * 11) % 27) || ' days')::interval + ((h % 9) || ' hours')::interval) at time zone 'UTC',
+             (${monthStart} + (((h + k * 11) % 27) || ' days')::interval + ((h % 9) || ' hours')::interval
                + case when h % 100 < 3 then interval '12 days' else interval '30 minutes' end) at time zone 'UTC',
-             (array['in_person','in_person','phone','video'])[(h % 4) + 1], 'dandong-2023', 1, '{}'
+             (array['in_person','in_person','phone','video'])[((h + k) % 4) + 1], 'dandong-2023', 1, '{}'
       from (select id, county_code, village_code, status, status_since, abs(hashtext(id::text || ${m}::int))::int as h from elders) e
       join assignments a on a.elder_id = e.id
+      -- 8% of elders have a second visit in the month (a follow-up, or a campaign visit).
+      cross join lateral generate_series(0, case when e.h % 100 < 8 then 1 else 0 end) as k
       where e.h % 100 < 95 and (e.status = 'active' or (${monthStart})::date < e.status_since)`.execute(
       db,
     );

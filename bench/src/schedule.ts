@@ -235,7 +235,7 @@ if (url) {
   await database.close();
 }
 report('Schedule: worklists and due/overdue (issue 4)', rows, [
-  `PostgreSQL: 1,000,000 elders over the 16,727 real villages of 辽宁, 100,000 of them in 宽甸县 (${COUNTY}); PGlite: ${pgliteN.toLocaleString()} elders in 丹东, 30% in 宽甸县. Twelve months of visits (Dec 2025 – Nov 2026), 95% of elders each month, 3% entered 12 days late; 2% of elders died during the year.`,
+  `PostgreSQL: 1,000,000 elders over the 16,727 real villages of 辽宁, 100,000 of them in 宽甸县 (${COUNTY}); PGlite: ${pgliteN.toLocaleString()} elders in 丹东, 30% in 宽甸县. Twelve months of visits (Dec 2025 – Nov 2026): 95% of elders each month, 8% of those twice, 3% entered 12 days late; 2% of elders died during the year.`,
   'Policies: 丹东 monthly for the province, 沈阳 weekly (高风险) and quarterly (一般); a heating-season campaign in 丹东. One visitor per 50 elders of a village, each elder with a primary visitor.',
   'Worklist: 20 visitor accounts of 宽甸 villages in turn, 500 requests. Summary: demo-county, 2026-10, 10 runs after one warm-up. Each request is the real path (session, authorisation, queries, the schedule engine, audit write).',
 ]);

@@ -189,6 +189,14 @@ describeEachDatabase('worklists and due/overdue', (env) => {
     expect(body.obligations[0].periodKey).toBe(todayIso().slice(0, 7));
   });
 
+  it('lets a visitor see the plan of their own elders only', async () => {
+    const own = await visitorClient.get(`/api/elders/${elders['a']}/schedule`);
+    expect(own.statusCode).toBe(200);
+    expect(own.json().policy.name).toBe('特殊困难老年人每月探访');
+    // 孙玉芬 lives in the same village but is not assigned to this visitor.
+    expect((await visitorClient.get(`/api/elders/${elders['c']}/schedule`)).statusCode).toBe(404);
+  });
+
   it('keeps other villages’ and other levels’ worklists out of reach', async () => {
     expect((await village.get(`/api/worklist?region=${NEIGHBOUR_VILLAGE}`)).statusCode).toBe(404);
     expect((await village.get('/api/worklist?region=abc')).statusCode).toBe(400);

@@ -371,13 +371,18 @@ export class ScheduleService {
     policy: (ObligationDto['policy'] & { cadence: PolicyRule['cadence'] }) | null;
     obligations: ObligationDto[];
   }> {
-    if (!SUMMARY_READERS.includes(ctx.actor.role)) throw forbidden('您的角色不能查看探访计划');
+    const visitor = ctx.actor.role === 'visitor';
+    if (!visitor && !SUMMARY_READERS.includes(ctx.actor.role))
+      throw forbidden('您的角色不能查看探访计划');
     const { months } = parseInput(ElderScheduleQuery, rawQuery, 'query');
     if (!isUuid(elderId)) throw notFound('老年人记录');
+    const today = localDateOf(now);
+    // A visitor sees the elders assigned to them today, and no one else.
+    if (visitor && !(await this.isAssignedToUser(ctx.actor.userId, elderId, today)))
+      throw notFound('老年人记录');
     const [row] = await scheduleEldersByIds(this.db, [elderId]);
     if (!row || !isWithinJurisdiction(row.village_code, ctx.actor.jurisdiction))
       throw notFound('老年人记录');
-    const today = localDateOf(now);
     const from = addDays(today, -31 * months);
     const presence = (await this.prepare([row], addDays(from, -1)))[0]!.presence;
     const [policies, campaigns] = await this.rulesFor([row], from, now);
@@ -414,6 +419,13 @@ export class ScheduleService {
         : null,
       obligations,
     };
+  }
+
+  private async isAssignedToUser(userId: string, elderId: string, today: string): Promise<boolean> {
+    const visitor = await visitorOfUser(this.db, userId);
+    if (!visitor) return false;
+    const assignments = await openAssignmentsOfVisitor(this.db, visitor.id, today);
+    return assignments.some((a) => a.elder_id === elderId);
   }
 
   /** Presence of each elder from a date on (history read only where it matters). */
