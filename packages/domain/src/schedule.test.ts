@@ -211,6 +211,29 @@ describe('the schedule engine', () => {
     ).toEqual(['2026-11']);
   });
 
+  it('lets a new cadence start when the period in progress ends, so nothing is overdue at once', () => {
+    const weekly = rule({
+      regionCode: '210624',
+      tiers: ['high_risk'],
+      effectiveFrom: '2026-11-22',
+      cadence: { kind: 'weekly' },
+    });
+    const high = input({
+      profile: { tier: 'high_risk', categories: [] },
+      policies: [monthly, weekly],
+      from: '2026-11-01',
+      to: '2026-12-15',
+    });
+    const result = computeSchedule(high, [], at('2026-11-22T12:00:00'));
+    expect(result.map((o) => `${o.periodKey}:${o.status}:${o.clipped}`)).toEqual([
+      '2026-11:due:false',
+      '2026-W49:upcoming:true',
+      '2026-W50:upcoming:false',
+      '2026-W51:upcoming:false',
+    ]);
+    expect(result[1]!.windowStart).toBe(startOfLocalDate('2026-12-01'));
+  });
+
   it('keeps one month unbroken when a new version changes only the form', () => {
     const v2 = { ...monthly, version: 2, effectiveFrom: '2026-11-15', templateKey: 'anshan-2020' };
     const result = computeSchedule(

@@ -276,6 +276,33 @@ function segmentsOf(
   return segments;
 }
 
+/**
+ * A change of cadence takes effect when the period in progress ends: the elder keeps the old
+ * rule's period to its end (so a change never makes a visit overdue at once), and the new rule's
+ * first period is cut to start there. Only for a change without a gap (not a return after absence).
+ */
+function deferCadenceChanges(segments: Segment[]): Segment[] {
+  const out: Segment[] = [];
+  for (const seg of segments) {
+    const prev = out[out.length - 1];
+    if (prev && prev.end === seg.start) {
+      const period = cadencePeriod(prev.cadence, prev.anchor, localDateOf(seg.start));
+      const boundary = startOfLocalDate(period.end);
+      if (startOfLocalDate(period.start) < seg.start && boundary > seg.start) {
+        prev.end = Math.min(boundary, seg.end);
+        if (prev.end >= seg.end) continue; // the new rule ended within the old period
+        seg.start = prev.end;
+        seg.parts = seg.parts.filter(
+          (p, i) => i === seg.parts.length - 1 || seg.parts[i + 1]!.start > seg.start,
+        );
+        seg.parts[0] = { ...seg.parts[0]!, start: Math.max(seg.parts[0]!.start, seg.start) };
+      }
+    }
+    out.push(seg);
+  }
+  return out;
+}
+
 function partAt(parts: Part[], t: number): Part {
   let found = parts[0]!;
   for (const p of parts) if (p.start <= t) found = p;
@@ -337,7 +364,9 @@ export function planSchedule(input: ScheduleInput): PlannedObligation[] {
   const out: PlannedObligation[] = [];
   if (intervals.length === 0) return out;
 
-  for (const seg of segmentsOf(intervals, input.policies, input.profile, h0, h1)) {
+  for (const seg of deferCadenceChanges(
+    segmentsOf(intervals, input.policies, input.profile, h0, h1),
+  )) {
     for (const w of periodsIn(seg.start, seg.end, lo, hi, (d) =>
       cadencePeriod(seg.cadence, seg.anchor, d),
     )) {

@@ -6,7 +6,7 @@ import type { Category, ElderStatus, RegionRef, Tier } from './elder.js';
 import type { Gender } from './idcard.js';
 import { tierRank } from './ledger-rules.js';
 import { DAY_MS, localDateOf, startOfLocalDate } from './periods.js';
-import type { CampaignKind, ChecklistItem, VisitMethod } from './policies.js';
+import type { Cadence, CampaignKind, ChecklistItem, VisitMethod } from './policies.js';
 import type { Obligation, ObligationKind, ObligationStatus } from './schedule.js';
 
 /** The groups of a worklist, most urgent first. */
@@ -260,4 +260,11 @@ export interface ScheduleTallyDto {
   exempt: number;
   /** (done + late) ÷ due, or null when nothing was due. */
   rate: number | null;
+}
+
+/** `GET /api/elders/:id/schedule`: the policy in force for an elder and their recent obligations. */
+export interface ElderScheduleDto {
+  policy: (NonNullable<ObligationDto['policy']> & { cadence: Cadence }) | null;
+  /** Newest first. */
+  obligations: ObligationDto[];
 }

@@ -21,8 +21,8 @@ import {
   WORKLIST_BUCKETS,
   type CampaignRule,
   type Category,
+  type ElderScheduleDto,
   type ElderStatus,
-  type ObligationDto,
   type PlannedObligation,
   type PolicyRule,
   type Presence,
@@ -70,7 +70,14 @@ import {
 } from './schedule.repository.js';
 
 /** Staff who watch a region's worklist. */
-const REGION_READERS: readonly Role[] = ['village', 'township', 'county', 'admin'];
+const REGION_READERS: readonly Role[] = [
+  'village',
+  'township',
+  'county',
+  'city',
+  'admin',
+  'auditor',
+];
 /** Who reads due/overdue counts. */
 const SUMMARY_READERS: readonly Role[] = [
   'village',
@@ -367,10 +374,7 @@ export class ScheduleService {
     elderId: string,
     rawQuery: unknown,
     now = Date.now(),
-  ): Promise<{
-    policy: (ObligationDto['policy'] & { cadence: PolicyRule['cadence'] }) | null;
-    obligations: ObligationDto[];
-  }> {
+  ): Promise<ElderScheduleDto> {
     const visitor = ctx.actor.role === 'visitor';
     if (!visitor && !SUMMARY_READERS.includes(ctx.actor.role))
       throw forbidden('您的角色不能查看探访计划');
