@@ -47,12 +47,11 @@ for (const size of Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[]) {
           await login(page, account.username);
           if (account.username === 'demo-visitor') {
             await page.waitForURL(/\/m$/);
+            // The top bar names the account; the greeting, the linked 探访人员 and the village.
+            await expect.poll(() => page.getByTestId('field-user').innerText()).toContain('王桂兰');
             await expect
               .poll(() => page.getByTestId('field-greeting').innerText())
-              .toContain('王桂兰');
-            await expect
-              .poll(() => page.getByTestId('field-greeting').innerText())
-              .toContain(account.place);
+              .toContain('东岔村委会');
             await expect.poll(() => page.getByTestId('field-worklist').isVisible()).toBe(true);
           } else {
             await page.waitForURL((url) => url.pathname === '/');

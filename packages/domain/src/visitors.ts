@@ -143,7 +143,7 @@ export const EndAssignmentInput = z.strictObject({
 /** Body of `POST /api/assignments/:id/end`. */
 export type EndAssignmentInput = z.infer<typeof EndAssignmentInput>;
 
-/** Which assignments a reassignment (调整探访人) moves. */
+/** Which assignments a reassignment (调整分配) moves. */
 export const ReassignScope = z.discriminatedUnion(
   'kind',
   [
@@ -310,4 +310,21 @@ export interface ReassignPreviewDto {
 export interface ReassignResultDto {
   ended: number;
   created: number;
+}
+
+/** Query of `GET /api/visitors/accounts`: the area of the visitor to link. */
+export const VisitorAccountsQuery = z.strictObject({
+  region: z
+    .string({ error: '请提供区域 region' })
+    .regex(/^(\d{6}|\d{9}|\d{12})$/, { error: '区域应为县、乡镇或村(居)的区划代码' }),
+});
+
+/** A 探访人员 login account that a visitor of an area may be linked to. */
+export interface VisitorAccountDto {
+  id: string;
+  username: string;
+  displayName: string;
+  jurisdiction: string;
+  /** The visitor the account is already linked to (one account, one visitor). */
+  linkedVisitor: { id: string; name: string } | null;
 }

@@ -7,6 +7,9 @@ import { useCurrentUser } from './auth/useAuth';
 import { FIELD_APP_PATH } from './lib/routes';
 import { LoginPage } from './pages/LoginPage';
 import { canEditElders, canImportElders, canReadElders } from './pages/elders/permissions';
+import { canReadVisitRules } from './pages/policies/permissions';
+import { canReadVisitors } from './pages/visitors/permissions';
+import { canReadWorklist } from './pages/worklist/permissions';
 
 // Each area is its own chunk, so a visitor's phone loads the field app without the console.
 const ConsoleLayout = lazy(() => import('./layouts/ConsoleLayout'));
@@ -18,6 +21,11 @@ const ElderPage = lazy(() => import('./pages/elders/ElderPage'));
 const ElderFormPage = lazy(() => import('./pages/elders/ElderFormPage'));
 const ElderPrintPage = lazy(() => import('./pages/elders/ElderPrintPage'));
 const ElderImportPage = lazy(() => import('./pages/elders/ElderImportPage'));
+const VisitorsPage = lazy(() => import('./pages/visitors/VisitorsPage'));
+const AssignmentsPage = lazy(() => import('./pages/assignments/AssignmentsPage'));
+const PoliciesPage = lazy(() => import('./pages/policies/PoliciesPage'));
+const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage'));
+const WorklistPage = lazy(() => import('./pages/worklist/WorklistPage'));
 const FieldApp = lazy(() => import('./field/FieldApp'));
 
 function Lazy({ children }: { children: ReactNode }) {
@@ -95,6 +103,16 @@ export function AppRoutes() {
             }
           />
           <Route
+            path="worklist"
+            element={
+              <RequireRole allow={canReadWorklist}>
+                <Lazy>
+                  <WorklistPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
             path="users"
             element={
               <RequireRole allow={canManageUsers}>
@@ -160,6 +178,56 @@ export function AppRoutes() {
               <RequireRole allow={canEditElders}>
                 <Lazy>
                   <ElderFormPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="visitors"
+            element={
+              <RequireRole allow={canReadVisitors}>
+                <Lazy>
+                  <VisitorsPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="visitors/:id"
+            element={
+              <RequireRole allow={canReadVisitors}>
+                <Lazy>
+                  <VisitorsPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="assignments"
+            element={
+              <RequireRole allow={canReadVisitors}>
+                <Lazy>
+                  <AssignmentsPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="policies"
+            element={
+              <RequireRole allow={canReadVisitRules}>
+                <Lazy>
+                  <PoliciesPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="campaigns"
+            element={
+              <RequireRole allow={canReadVisitRules}>
+                <Lazy>
+                  <CampaignsPage />
                 </Lazy>
               </RequireRole>
             }

@@ -153,7 +153,12 @@ function failure(response: Response, data: unknown, options: RequestOptions): Ap
   return new ApiError(response.status, 'http_error', `服务器错误（HTTP ${response.status}）`);
 }
 
-async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+/** One JSON call (for typed endpoint modules kept beside their pages); failures are ApiError. */
+export async function request<T>(
+  method: string,
+  path: string,
+  options: RequestOptions = {},
+): Promise<T> {
   const response = await send(method, path, options);
   if (response.status === 204) return undefined as T;
 

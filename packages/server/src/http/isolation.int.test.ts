@@ -60,6 +60,7 @@ const COVERED = new Set([
   'POST /api/policies/presets/:key/apply',
   'GET /api/campaigns',
   'GET /api/worklist',
+  'GET /api/visitors/accounts',
   'GET /api/schedule/summary',
   'POST /api/campaigns',
   // Not about records of a region:
@@ -343,6 +344,7 @@ describeEachDatabase('jurisdiction isolation', (env) => {
   it('gives village A 404 for village B’s schedule, worklist and counts', async () => {
     expect((await a.get(`/api/elders/${elderB.id}/schedule`)).statusCode).toBe(404);
     expect((await a.get(`/api/worklist?region=${VILLAGE_B}`)).statusCode).toBe(404);
+    expect((await a.get(`/api/visitors/accounts?region=${VILLAGE_B}`)).statusCode).toBe(404);
     expect((await a.get(`/api/worklist?region=${TOWNSHIP_B}`)).statusCode).toBe(404);
     expect((await a.get(`/api/schedule/summary?region=${TOWNSHIP_B}`)).statusCode).toBe(404);
     // A's own counts never include B's elder.

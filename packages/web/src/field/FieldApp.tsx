@@ -1,35 +1,22 @@
-import {
-  CalendarOutlined,
-  DesktopOutlined,
-  EnvironmentOutlined,
-  LogoutOutlined,
-  UserOutlined,
-} from '@ant-design/icons';
-import { ROLE_LABELS, regionLevelOf } from '@tanfang/domain';
-import { Avatar, Button, Card, Empty, Flex, Layout, Typography } from 'antd';
-import dayjs from 'dayjs';
+import { DesktopOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { ROLE_LABELS } from '@tanfang/domain';
+import { Button, Card, Flex, Layout, Typography } from 'antd';
 import type { CSSProperties } from 'react';
 import { Navigate, Route, Routes, useNavigate } from 'react-router-dom';
 import { useAuth, useCurrentUser } from '../auth/useAuth';
 import { FIELD_APP_PATH } from '../lib/routes';
+import { WorklistElderPage } from './WorklistElderPage';
+import { WorklistHome } from './WorklistHome';
+import { WorklistProvider } from './worklistStore';
 
 /** Touch targets in the field app are at least 48px high (WCAG 2.5.5 / Android guidance). */
-const TOUCH: CSSProperties = { minHeight: 48, fontSize: 16 };
+const TOUCH: CSSProperties = { minHeight: 48, fontSize: 17 };
 
-function greeting(hour: number): string {
-  if (hour < 6) return '凌晨好';
-  if (hour < 11) return '上午好';
-  if (hour < 13) return '中午好';
-  if (hour < 18) return '下午好';
-  return '晚上好';
-}
-
-/** The field app's home: who and where the visitor is, and today's visits. */
+/** The field app's home: a visitor's worklist; other roles are pointed to the console. */
 function FieldHome() {
   const user = useCurrentUser();
   const { logout } = useAuth();
   const navigate = useNavigate();
-  const now = dayjs();
 
   const onLogout = async () => {
     await logout();
@@ -38,53 +25,18 @@ function FieldHome() {
 
   return (
     <Flex vertical gap={12}>
-      <Card data-testid="field-greeting">
-        <Flex gap={14} align="center">
-          <Avatar
-            size={52}
-            icon={<UserOutlined />}
-            style={{ background: '#1677ff', flex: 'none' }}
-          />
-          <div style={{ minWidth: 0 }}>
-            <Typography.Text type="secondary">{greeting(now.hour())}，</Typography.Text>
-            <Typography.Title level={4} style={{ margin: 0 }}>
-              {user.displayName}
-            </Typography.Title>
-            <Typography.Text type="secondary">{ROLE_LABELS[user.role]}</Typography.Text>
-          </div>
-        </Flex>
-        <Flex gap={8} align="flex-start" style={{ marginTop: 16, fontSize: 15 }}>
-          <EnvironmentOutlined style={{ marginTop: 4, color: '#1677ff' }} />
-          <div>
-            <Typography.Text type="secondary">
-              {regionLevelOf(user.jurisdiction.code) === 'village' ? '所在村：' : '辖区：'}
-            </Typography.Text>
-            <Typography.Text>{user.jurisdiction.fullName}</Typography.Text>
-          </div>
-        </Flex>
-      </Card>
-
-      <Card
-        title={
-          <span>
-            <CalendarOutlined /> 今日待访
-          </span>
-        }
-        extra={<Typography.Text type="secondary">{now.format('M月D日 dddd')}</Typography.Text>}
-        data-testid="field-worklist"
-      >
-        <Empty
-          image={Empty.PRESENTED_IMAGE_SIMPLE}
-          description={
-            <>
-              <div style={{ fontSize: 16 }}>暂无待访对象</div>
-              <Typography.Text type="secondary">
-                乡镇(街道)为您分配探访对象后，待访名单将显示在这里。
-              </Typography.Text>
-            </>
-          }
-        />
-      </Card>
+      {user.role === 'visitor' ? (
+        <WorklistHome />
+      ) : (
+        <Card data-testid="field-greeting">
+          <Typography.Title level={4} style={{ marginTop: 0 }}>
+            {user.displayName}（{ROLE_LABELS[user.role]}）
+          </Typography.Title>
+          <Typography.Paragraph style={{ fontSize: 16, marginBottom: 0 }}>
+            个人探访任务供探访人员使用；辖区的探访任务请在管理后台的“探访任务”中查看。
+          </Typography.Paragraph>
+        </Card>
+      )}
 
       {user.role !== 'visitor' && (
         <Button block icon={<DesktopOutlined />} style={TOUCH} onClick={() => navigate('/')}>
@@ -129,10 +81,13 @@ export default function FieldApp() {
         </Typography.Text>
       </Layout.Header>
       <Layout.Content style={{ padding: 12, width: '100%', maxWidth: 560, margin: '0 auto' }}>
-        <Routes>
-          <Route index element={<FieldHome />} />
-          <Route path="*" element={<Navigate to={FIELD_APP_PATH} replace />} />
-        </Routes>
+        <WorklistProvider enabled={user.role === 'visitor'}>
+          <Routes>
+            <Route index element={<FieldHome />} />
+            <Route path="elders/:id" element={<WorklistElderPage />} />
+            <Route path="*" element={<Navigate to={FIELD_APP_PATH} replace />} />
+          </Routes>
+        </WorklistProvider>
       </Layout.Content>
     </Layout>
   );

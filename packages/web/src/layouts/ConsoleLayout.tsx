@@ -1,9 +1,14 @@
 import {
+  ApartmentOutlined,
   AuditOutlined,
+  CarryOutOutlined,
+  CalendarOutlined,
   HomeOutlined,
+  IdcardOutlined,
   LogoutOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
+  NotificationOutlined,
   SolutionOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -13,14 +18,28 @@ import { useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth, useCurrentUser } from '../auth/useAuth';
 import { canReadElders } from '../pages/elders/permissions';
+import { canReadVisitRules } from '../pages/policies/permissions';
+import { canReadVisitors } from '../pages/visitors/permissions';
+import { canReadWorklist } from '../pages/worklist/permissions';
 
 type MenuItem = NonNullable<MenuProps['items']>[number];
 
 /** The console's menu for a role: 首页 for all, the rest by permission. */
 function menuItemsFor(role: Role): MenuItem[] {
   const items: MenuItem[] = [{ key: '/', icon: <HomeOutlined />, label: '首页' }];
+  // 探访任务 right after 首页: the first thing village and township staff need.
+  if (canReadWorklist(role))
+    items.push({ key: '/worklist', icon: <CarryOutOutlined />, label: '探访任务' });
   if (canReadElders(role))
     items.push({ key: '/elders', icon: <SolutionOutlined />, label: '老年人台账' });
+  if (canReadVisitors(role)) {
+    items.push({ key: '/visitors', icon: <IdcardOutlined />, label: '探访人员' });
+    items.push({ key: '/assignments', icon: <ApartmentOutlined />, label: '探访分配' });
+  }
+  if (canReadVisitRules(role)) {
+    items.push({ key: '/policies', icon: <CalendarOutlined />, label: '探访规则' });
+    items.push({ key: '/campaigns', icon: <NotificationOutlined />, label: '专项探访' });
+  }
   if (canManageUsers(role))
     items.push({ key: '/users', icon: <TeamOutlined />, label: '用户管理' });
   if (canReadAudit(role)) items.push({ key: '/audit', icon: <AuditOutlined />, label: '审计日志' });

@@ -42,7 +42,7 @@ export function assignmentsRoutes(app: FastifyInstance, services: Services): voi
     {
       schema: {
         tags,
-        summary: '调整探访人：预览受影响的老年人（不写入）',
+        summary: '调整分配：预览受影响的老年人（不写入）',
         body: doc(ReassignInput),
       },
     },
@@ -54,7 +54,7 @@ export function assignmentsRoutes(app: FastifyInstance, services: Services): voi
       schema: {
         tags,
         summary:
-          '调整探访人：结束原分配并自生效日期起由接替人负责（带上预览的 expectedAssignmentIds）',
+          '调整分配：结束原分配并自生效日期起由接替人负责（带上预览的 expectedAssignmentIds）',
         body: doc(ReassignInput),
       },
     },

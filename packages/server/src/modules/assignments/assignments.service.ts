@@ -170,7 +170,7 @@ export class AssignmentsService {
           if (overlapping.size > 0) {
             throw conflict(
               'overlapping_assignment',
-              `以下老年人在 ${input.startDate} 起已有主要探访人（同一时间只能有一位主要探访人，更换请用“调整探访人”）：${names(
+              `以下老年人在 ${input.startDate} 起已有主要探访人（同一时间只能有一位主要探访人，更换请用“调整分配”）：${names(
                 byName.filter((e) => overlapping.has(e.id)),
               )}`,
               'elderIds',
@@ -250,7 +250,7 @@ export class AssignmentsService {
 
   /** What a reassignment would change; writes nothing. */
   async previewReassign(ctx: RequestContext, raw: unknown): Promise<ReassignPreviewDto> {
-    requireRole(ctx, ASSIGNMENT_MANAGERS, '您的角色不能调整探访人');
+    requireRole(ctx, ASSIGNMENT_MANAGERS, '您的角色不能调整探访分配');
     const input = parseInput(ReassignInput, raw);
     const plan = await this.plan(this.db, ctx, input, false);
     const places = await this.regions.fullNames(plan.items.map((i) => i.elder.village_code));
@@ -279,7 +279,7 @@ export class AssignmentsService {
    * the state differs from the preview the user saw.
    */
   async reassign(ctx: RequestContext, raw: unknown): Promise<ReassignResultDto> {
-    requireRole(ctx, ASSIGNMENT_MANAGERS, '您的角色不能调整探访人');
+    requireRole(ctx, ASSIGNMENT_MANAGERS, '您的角色不能调整探访分配');
     const input = parseInput(ReassignInput, raw);
     return this.db
       .transaction()

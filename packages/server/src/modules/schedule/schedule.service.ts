@@ -116,6 +116,10 @@ const UNASSIGNED_LIMIT = 200;
  * the in-person year rule) and a margin.
  */
 const PRESENCE_LOOKBACK_DAYS = 370;
+/** The visits a worklist reads in its first round (enough for weekly and monthly rules). */
+const RECENT_DAYS = 70;
+/** The longest lookback `lookbackDays` can give (the in-person year). */
+const MAX_LOOKBACK_DAYS = 370;
 const IN_PERSON_DAYS = { month: 31, quarter: 92, year: 366 } as const;
 
 /**
@@ -495,9 +499,21 @@ export class ScheduleService {
   ): Promise<{ items: WorklistItemDto[]; withoutPolicy: number }> {
     if (rows.length === 0) return { items: [], withoutPolicy: 0 };
     const today = localDateOf(now);
-    const [policies, campaigns] = await this.rulesFor(rows, addDays(today, -31), now);
+    const ids = rows.map((r) => r.id);
+    const tomorrow = new Date(now + 86_400_000);
+    // One round of independent queries: rules, status history, recent visits, place names.
+    const [[policies, campaigns], prepared, recent, names] = await Promise.all([
+      this.rulesFor(rows, addDays(today, -31), now),
+      this.prepare(rows, addDays(today, -MAX_LOOKBACK_DAYS - PRESENCE_LOOKBACK_DAYS)),
+      visitsOfElders(
+        this.db,
+        ids,
+        new Date(startOfLocalDate(addDays(today, -RECENT_DAYS))),
+        tomorrow,
+      ),
+      this.regions.fullNames([...new Set(rows.map((r) => r.village_code))]),
+    ]);
     const from = addDays(today, -lookbackDays(policies));
-    const prepared = await this.prepare(rows, addDays(from, -PRESENCE_LOOKBACK_DAYS));
     const plans = new Map<string, PlannedObligation[]>();
     const planned = prepared.map(({ row, presence, profileKey: key }) => {
       let plan = plans.get(key);
@@ -518,15 +534,17 @@ export class ScheduleService {
     let earliest = now;
     for (const plan of plans.values())
       for (const o of plan) earliest = Math.min(earliest, o.windowStart);
-    const visitRows = await visitsOfElders(
-      this.db,
-      rows.map((r) => r.id),
-      new Date(earliest),
-      new Date(now + 86_400_000),
-    );
+    // Rules with long periods (a quarter, the in-person year) need older visits too.
+    const recentFrom = startOfLocalDate(addDays(today, -RECENT_DAYS));
+    const visitRows =
+      earliest < recentFrom
+        ? [
+            ...(await visitsOfElders(this.db, ids, new Date(earliest), new Date(recentFrom))),
+            ...recent,
+          ]
+        : recent;
     const visits = groupVisits(visitRows);
     const last = lastVisits(visitRows);
-    const names = await this.regions.fullNames([...new Set(rows.map((r) => r.village_code))]);
     const items: Array<WorklistItemDto & { tier: Tier; sortEnd: number }> = [];
     let withoutPolicy = 0;
     for (const { row, plan } of planned) {

@@ -207,6 +207,39 @@ describeEachDatabase('the visitor registry', (env) => {
     expect(unlinked.json()).toMatchObject({ user: null, version: 3 });
   });
 
+  it('offers village staff the 探访人员 accounts of the area to link, saying which are taken', async () => {
+    const township = await env().signIn('township', TOWNSHIP);
+    const free = await env().createUser('visitor', LONGZHAOGOU, { display_name: '龙爪沟探访员' });
+    const taken = await env().createUser('visitor', LONGZHAOGOU, { display_name: '龙爪沟网格员' });
+    const cadre = await env().createUser('village', LONGZHAOGOU); // not a 探访人员 account
+    const faraway = await env().createUser('visitor', GUJIATUN); // another county
+    const visitor = await register(township, {
+      name: '龙爪沟网格员',
+      phone: '13904150188',
+      regionCode: LONGZHAOGOU,
+      userId: taken.id,
+    });
+    const res = await township.get(`/api/visitors/accounts?region=${LONGZHAOGOU}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json().items as Array<{ id: string; linkedVisitor: { name: string } | null }>;
+    const ids = items.map((i) => i.id);
+    expect(ids).toEqual(expect.arrayContaining([free.id, taken.id]));
+    expect(ids).not.toContain(cadre.id);
+    expect(ids).not.toContain(faraway.id);
+    expect(items.find((i) => i.id === taken.id)!.linkedVisitor).toEqual({
+      id: visitor.id,
+      name: '龙爪沟网格员',
+    });
+    expect(items.find((i) => i.id === free.id)!.linkedVisitor).toBeNull();
+    const village = await env().signIn('village', DONGCHA);
+    expect((await village.get(`/api/visitors/accounts?region=${LONGZHAOGOU}`)).statusCode).toBe(
+      404,
+    );
+    expect((await village.get('/api/visitors/accounts?region=21')).json().error.field).toBe(
+      'region',
+    );
+  });
+
   it('marks a visitor as left only once nobody depends on them', async () => {
     const village = await env().signIn('village', DONGCHA);
     const visitor = await register(village, { name: '冯志刚', phone: '13904150151' });

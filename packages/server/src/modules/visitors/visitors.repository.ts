@@ -1,3 +1,4 @@
+import { regionCodePath } from '@tanfang/domain';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../context.js';
 import { escapeLike } from '../../db/like.js';
@@ -189,4 +190,35 @@ export async function lastAssignmentEnd(db: Executor, visitorId: string): Promis
     .where('visitor_id', '=', visitorId)
     .executeTakeFirst();
   return (row?.last as string | null | undefined) ?? null;
+}
+
+/**
+ * Active accounts of role visitor within `within` whose area nests with `region` (one contains the
+ * other), with the visitor each is linked to.
+ */
+export function linkableAccounts(db: Executor, within: string, region: string) {
+  return db
+    .selectFrom('users as u')
+    .leftJoin('visitors as v', 'v.user_id', 'u.id')
+    .select([
+      'u.id',
+      'u.username',
+      'u.display_name',
+      'u.jurisdiction',
+      'v.id as visitor_id',
+      'v.name as visitor_name',
+    ])
+    .where('u.role', '=', 'visitor')
+    .where('u.status', '=', 'active')
+    .where('u.jurisdiction', 'like', `${escapeLike(within)}%`)
+    .where((eb) =>
+      eb.or([
+        eb('u.jurisdiction', 'like', `${escapeLike(region)}%`),
+        eb('u.jurisdiction', 'in', regionCodePath(region)),
+      ]),
+    )
+    .orderBy('u.jurisdiction')
+    .orderBy('u.username')
+    .limit(500)
+    .execute();
 }

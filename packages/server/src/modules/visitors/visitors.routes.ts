@@ -15,6 +15,11 @@ export function visitorsRoutes(app: FastifyInstance, services: Services): void {
     { schema: { tags, summary: '辖区内的探访人员（电话、身份证号已遮盖）' } },
     (req) => services.visitors.list(req.ctx(), req.query),
   );
+  app.get(
+    '/api/visitors/accounts',
+    { schema: { tags, summary: '可关联的探访人员登录账号（按服务区域）' } },
+    (req) => services.visitors.accounts(req.ctx(), req.query),
+  );
   app.get('/api/visitors/:id', { schema: { tags, summary: '一位探访人员' } }, (req) =>
     services.visitors.get(req.ctx(), id(req)),
   );

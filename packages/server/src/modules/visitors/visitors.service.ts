@@ -1,4 +1,5 @@
 import {
+  VisitorAccountsQuery,
   VisitorFields,
   VisitorLeaveInput,
   VisitorListQuery,
@@ -11,6 +12,7 @@ import {
   uuidv7,
   type Page,
   type Role,
+  type VisitorAccountDto,
   type VisitorDto,
   type VisitorType,
 } from '@tanfang/domain';
@@ -32,6 +34,7 @@ import {
   findVisitorInJurisdiction,
   insertVisitor,
   lastAssignmentEnd,
+  linkableAccounts,
   listVisitors,
   lockVisitors,
   openAssignmentVillages,
@@ -61,6 +64,27 @@ export class VisitorsService {
     private readonly regions: RegionsService,
     private readonly vault: Vault,
   ) {}
+
+  /**
+   * The 探访人员 accounts a visitor of an area may be linked to (the linking rule of `create`), for
+   * the staff who register visitors: they need not be user administrators to pick one.
+   */
+  async accounts(ctx: RequestContext, rawQuery: unknown): Promise<{ items: VisitorAccountDto[] }> {
+    requireRole(ctx, ASSIGNMENT_MANAGERS, '您的角色不能关联探访人员账号');
+    const { region } = parseInput(VisitorAccountsQuery, rawQuery, 'query');
+    if (!isWithinJurisdiction(region, ctx.actor.jurisdiction)) throw notFound('区域');
+    const rows = await linkableAccounts(this.db, ctx.actor.jurisdiction, region);
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        username: r.username,
+        displayName: r.display_name,
+        jurisdiction: r.jurisdiction,
+        linkedVisitor:
+          r.visitor_id && r.visitor_name ? { id: r.visitor_id, name: r.visitor_name } : null,
+      })),
+    };
+  }
 
   /** Registers a visitor. */
   async create(ctx: RequestContext, raw: unknown): Promise<VisitorDto> {
@@ -228,7 +252,7 @@ export class VisitorsService {
       if (open > 0) {
         throw conflict(
           'has_open_assignments',
-          `该探访人员仍负责 ${open} 项探访分配，请先通过“调整探访人”改派他人（可同时标记离岗）`,
+          `该探访人员仍负责 ${open} 项探访分配，请先通过“调整分配”改派他人（可同时标记离岗）`,
         );
       }
       const lastEnd = await lastAssignmentEnd(trx, id);

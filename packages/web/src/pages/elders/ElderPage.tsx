@@ -49,6 +49,7 @@ import { canEditElders, canRevealElders } from './permissions';
 import { RegionName } from './RegionName';
 import { RevealModal } from './RevealModal';
 import { StatusChangeModal } from './StatusChangeModal';
+import { ElderScheduleCard } from '../worklist/ElderScheduleCard';
 
 type Change = ElderDto['changes'][number];
 
@@ -392,6 +393,7 @@ export default function ElderPage() {
                   <Flex vertical gap={16}>
                     <FindingsCard elder={elder} />
                     <TierCard elder={elder} canEdit={canEdit} />
+                    <ElderScheduleCard elderId={elder.id} />
                   </Flex>
                 </Col>
               </Row>
