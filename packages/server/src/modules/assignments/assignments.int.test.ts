@@ -559,4 +559,42 @@ describeEachDatabase('who visits whom', (env) => {
     const history = (await village.get(`/api/elders/${e.id}/assignments`)).json().items;
     expect(history).toEqual([expect.objectContaining({ id: a!.id, endDate: null })]);
   });
+
+  it('ends the assignments of an elder who dies, and of visitors who do not cover the village moved to', async () => {
+    const township = await env().signIn('township', TOWNSHIP);
+    const today = todayIso();
+    const dies = await elder(township, '去世甲');
+    const moves = await elder(township, '迁居乙');
+    const local = await visitor(township, '本村探访员');
+    const social = await visitor(township, '乡镇社工', TOWNSHIP);
+    await assign(township, { elderIds: [dies.id, moves.id], visitorId: local.id, role: 'primary' });
+    await assign(township, { elderIds: [moves.id], visitorId: social.id, role: 'backup' });
+
+    const died = await township.post(`/api/elders/${dies.id}/status`, {
+      status: 'deceased',
+      effectiveDate: today,
+    });
+    expect(died.statusCode, died.body).toBe(200);
+    const history = (await township.get(`/api/elders/${dies.id}/assignments`)).json().items;
+    expect(history).toHaveLength(1);
+    expect(history[0]).toMatchObject({ endDate: today, endReason: '老年人已故' });
+
+    // Moved to 龙爪沟: the village's own visitor stops, the township's social worker stays.
+    const moved = await township.post(`/api/elders/${moves.id}/status`, {
+      status: 'moved',
+      effectiveDate: today,
+      villageCode: LONGZHAOGOU,
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const after = (await township.get(`/api/elders/${moves.id}/assignments`)).json().items as {
+      visitor: { name: string };
+      endDate: string | null;
+      endReason: string | null;
+    }[];
+    expect(after.find((a) => a.visitor.name === '本村探访员')).toMatchObject({
+      endDate: today,
+      endReason: '老年人迁至其他村(居)',
+    });
+    expect(after.find((a) => a.visitor.name === '乡镇社工')).toMatchObject({ endDate: null });
+  });
 });

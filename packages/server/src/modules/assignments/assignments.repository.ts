@@ -189,6 +189,42 @@ export function endAssignments(
     .execute();
 }
 
+/**
+ * Ends an elder's open assignments from a date (never before an assignment's own start), when the
+ * elder dies, leaves, or moves to a village: on a move, assignments of visitors who also cover the
+ * new village stay. Returns the ended rows.
+ */
+export function endAssignmentsOfElder(
+  db: Executor,
+  elderId: string,
+  end: { endDate: string; reason: string; by: string; movedTo?: string },
+): Promise<AssignmentRow[]> {
+  let q = db
+    .updateTable('assignments as a')
+    .set({
+      end_date: sql<string>`greatest(a.start_date, ${end.endDate}::date)`,
+      end_reason: end.reason,
+      ended_at: new Date(),
+      ended_by: end.by,
+    })
+    .where('a.elder_id', '=', elderId)
+    .where('a.end_date', 'is', null);
+  if (end.movedTo) {
+    const village = end.movedTo;
+    q = q.where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('visitors as v')
+            .select('v.id')
+            .whereRef('v.id', '=', 'a.visitor_id')
+            .where(sql<boolean>`${village} like v.region_code || '%'`),
+        ),
+      ),
+    );
+  }
+  return q.returningAll().execute();
+}
+
 /** One assignment whose elder lies within `jurisdiction`, with its visitor and the elder's village. */
 export function findAssignmentInJurisdiction(
   db: Executor,

@@ -36,6 +36,7 @@ import {
   notFound,
   parseInput,
 } from '../../http/errors.js';
+import { endAssignmentsOfElder } from '../assignments/assignments.repository.js';
 import { audit } from '../audit/audit.service.js';
 import { findRegion } from '../regions/regions.repository.js';
 import type { RegionsService } from '../regions/regions.service.js';
@@ -321,6 +322,22 @@ export class EldersService {
       } as never);
       if (!updated)
         throw conflict('version_conflict', '该记录已被他人修改，请刷新后重试', 'version');
+      // Who visits follows where the elder is: death and leaving end the assignments (kept in
+      // the history); a move ends those of visitors who do not cover the new village. A stay in
+      // hospital or an institution keeps them.
+      const ended =
+        input.status === 'deceased' || input.status === 'moved'
+          ? await endAssignmentsOfElder(trx, id, {
+              endDate: input.effectiveDate,
+              reason: input.villageCode
+                ? '老年人迁至其他村(居)'
+                : input.status === 'deceased'
+                  ? '老年人已故'
+                  : '老年人迁出',
+              by: ctx.actor.userId,
+              ...(input.villageCode ? { movedTo: input.villageCode } : {}),
+            })
+          : [];
       await audit(trx, ctx, {
         action: 'elder.status',
         entity: 'elder',
@@ -333,6 +350,7 @@ export class EldersService {
           ...(input.villageCode
             ? { movedFrom: current.village_code, movedTo: input.villageCode }
             : {}),
+          ...(ended.length ? { endedAssignments: ended.map((a) => a.id) } : {}),
         },
       });
       return updated;
