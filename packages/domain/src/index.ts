@@ -12,3 +12,5 @@ export * from './periods.js';
 export * from './schedule.js';
 export * from './visitors.js';
 export * from './worklist.js';
+export * from './templates.js';
+export * from './builtin-templates.js';
