@@ -14,3 +14,4 @@ export * from './visitors.js';
 export * from './worklist.js';
 export * from './templates.js';
 export * from './builtin-templates.js';
+export * from './visits.js';

@@ -24,6 +24,10 @@ import { importsRoutes } from './modules/imports/imports.routes.js';
 import { healthRoutes } from './modules/health/health.routes.js';
 import { regionsRoutes } from './modules/regions/regions.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
+import { templatesRoutes } from './modules/templates/templates.routes.js';
+import { visitsRoutes } from './modules/visits/visits.routes.js';
+import { attachmentsRoutes } from './modules/attachments/attachments.routes.js';
+import { findingsRoutes } from './modules/findings/findings.routes.js';
 import type { Services } from './services.js';
 
 /** The built console, served at `/`. */
@@ -115,6 +119,10 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   policiesRoutes(app, services);
   campaignsRoutes(app, services);
   scheduleRoutes(app, services);
+  templatesRoutes(app, services);
+  visitsRoutes(app, services);
+  attachmentsRoutes(app, services);
+  findingsRoutes(app, services);
   // Running imports stop (and are marked failed) before the database closes.
   app.addHook('onClose', () => services.imports.close());
 

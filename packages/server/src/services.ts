@@ -13,6 +13,10 @@ import { ScheduleService } from './modules/schedule/schedule.service.js';
 import { ImportsService } from './modules/imports/imports.service.js';
 import { RegionsService } from './modules/regions/regions.service.js';
 import { UsersService } from './modules/users/users.service.js';
+import { TemplatesService } from './modules/templates/templates.service.js';
+import { VisitsService } from './modules/visits/visits.service.js';
+import { AttachmentsService } from './modules/attachments/attachments.service.js';
+import { FindingsService } from './modules/findings/findings.service.js';
 
 /** Every service, built once per process over one database. */
 export interface Services {
@@ -29,6 +33,10 @@ export interface Services {
   policies: PoliciesService;
   campaigns: CampaignsService;
   schedule: ScheduleService;
+  templates: TemplatesService;
+  visits: VisitsService;
+  attachments: AttachmentsService;
+  findings: FindingsService;
 }
 
 /** Wires the services together. */
@@ -41,6 +49,7 @@ export function createServices(
   const regions = new RegionsService(db);
   const users = new UsersService(db, regions);
   const elders = new EldersService(db, regions, vault);
+  const templates = new TemplatesService(db);
   return {
     database,
     regions,
@@ -55,5 +64,9 @@ export function createServices(
     policies: new PoliciesService(db, regions),
     campaigns: new CampaignsService(db, regions),
     schedule: new ScheduleService(db, regions),
+    templates,
+    visits: new VisitsService(db, templates),
+    attachments: new AttachmentsService(db),
+    findings: new FindingsService(db, regions),
   };
 }

@@ -255,6 +255,53 @@ export interface VisitsTable {
   template_version: number;
   answers: ColumnType<unknown, string | undefined, string>;
   entered_by: string | null;
+  device_time: NullableTimestamp;
+  location: ColumnType<unknown, string | null | undefined, string | null>;
+  emergency: Generated<boolean>;
+  emergency_note: string | null;
+  checklist: ColumnType<unknown, string | undefined, string>;
+  recorded_by_role: string | null;
+}
+
+/** `form_templates`: templates a city uploaded (the built-ins live in the domain). */
+export interface FormTemplatesTable {
+  key: string;
+  version: number;
+  definition: Json<unknown>;
+  region_code: string;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+}
+
+/** `attachments`: photos and signatures of a visit, uploaded first (client-made id). */
+export interface AttachmentsTable {
+  id: string;
+  elder_id: string;
+  county_code: string;
+  kind: 'photo' | 'signature';
+  mime: string;
+  size: number;
+  sha256: string;
+  content: Uint8Array;
+  visit_id: string | null;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+}
+
+/** `findings`: what a visit found (发现的问题), raised by the template's rules. */
+export interface FindingsTable {
+  id: string;
+  visit_id: string;
+  elder_id: string;
+  county_code: string;
+  village_code: string;
+  type: string;
+  severity: string;
+  title: string;
+  source: string;
+  status: Generated<string>;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
 }
 
 /** The database as Kysely sees it. */
@@ -274,4 +321,7 @@ export interface DB {
   visit_policy_versions: VisitPolicyVersionsTable;
   campaigns: CampaignsTable;
   visits: VisitsTable;
+  form_templates: FormTemplatesTable;
+  attachments: AttachmentsTable;
+  findings: FindingsTable;
 }

@@ -3,11 +3,11 @@
  * their region prefix, and gets 404 (never data, never "forbidden but exists") for the rest.
  * The last test fails when an endpoint is added without being covered here.
  */
-import { ElderFields } from '@tanfang/domain';
+import { DANDONG_2023, ElderFields, prefilledAnswers, uuidv7 } from '@tanfang/domain';
 import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { LEDGER_SHEET, XLSX_TYPE, rowOf } from '../modules/imports/ledger-sheet.js';
-import { buildElder, buildVisitor, idNumber } from '../test/factories.js';
+import { buildElder, buildVisit, buildVisitor, idNumber } from '../test/factories.js';
 import { describeEachDatabase, type Client } from '../test/harness.js';
 
 // Village A: 东岔村 (宽甸县灌水镇). Village B: a village of 东港市, another county.
@@ -40,6 +40,12 @@ const COVERED = new Set([
   'GET /api/campaigns/:id',
   'GET /api/elders/:id/schedule',
   'POST /api/campaigns/:id/cancel',
+  'GET /api/visits/:id',
+  'GET /api/elders/:id/visits',
+  'GET /api/elders/:id/findings',
+  'GET /api/attachments/:id',
+  'PUT /api/attachments/:id',
+  'GET /api/templates/:key/:version',
   // Collections, filtered by jurisdiction (checked below):
   'GET /api/regions',
   'GET /api/users',
@@ -63,6 +69,10 @@ const COVERED = new Set([
   'GET /api/visitors/accounts',
   'GET /api/schedule/summary',
   'POST /api/campaigns',
+  'POST /api/visits',
+  'GET /api/findings',
+  'GET /api/templates',
+  'POST /api/templates',
   // Not about records of a region:
   'GET /api/health',
   'POST /api/auth/login',
@@ -420,6 +430,71 @@ describeEachDatabase('jurisdiction isolation', (env) => {
     const outside = await a.post('/api/visitors', buildVisitor({ regionCode: VILLAGE_B }));
     expect(outside.json().error).toMatchObject({ field: 'regionCode' });
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('gives village A 404 for village B’s visits, findings, photos and city templates, and writes nothing', async () => {
+    const villageB = await env().signIn('village', VILLAGE_B);
+    const visitorB = (
+      await villageB.post(
+        '/api/visitors',
+        buildVisitor({ name: '东港记录员', regionCode: VILLAGE_B }),
+      )
+    ).json().id as string;
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const photoId = uuidv7();
+    const photo = await villageB.inject({
+      method: 'PUT',
+      url: `/api/attachments/${photoId}?elderId=${elderB.id}&kind=photo`,
+      payload: png,
+      headers: { 'content-type': 'image/png' },
+    });
+    expect(photo.statusCode, photo.body).toBe(201);
+    const visit = await villageB.post(
+      '/api/visits',
+      buildVisit(elderB.id, {
+        visitorId: visitorB,
+        attachmentIds: [photoId],
+        answers: { ...prefilledAnswers(DANDONG_2023), gas_safety: { value: 'unsafe' } },
+      }),
+    );
+    expect(visit.statusCode, visit.body).toBe(201);
+    const cityB = await env().signIn('city', '2106');
+    const db = env().database.db;
+    const count = async (table: 'visits' | 'findings' | 'attachments') =>
+      (await db.selectFrom(table).select('id').execute()).length;
+    const before = [await count('visits'), await count('findings'), await count('attachments')];
+    const otherCity = await env().signIn('city', '2103');
+    const template = { ...DANDONG_2023, key: 'anshan-city', version: 1, name: '鞍山市探访表' };
+    expect((await otherCity.post('/api/templates', template)).statusCode).toBe(201);
+    const attempts = [
+      a.get(`/api/visits/${visit.json().id}`),
+      a.get(`/api/elders/${elderB.id}/visits`),
+      a.get(`/api/elders/${elderB.id}/findings`),
+      a.get(`/api/attachments/${photoId}`),
+      a.inject({
+        method: 'PUT',
+        url: `/api/attachments/${uuidv7()}?elderId=${elderB.id}&kind=photo`,
+        payload: png,
+        headers: { 'content-type': 'image/png' },
+      }),
+      a.post('/api/visits', buildVisit(elderB.id, { visitorId: visitorB })),
+      a.get(`/api/findings?region=${VILLAGE_B}`),
+      cityB.get('/api/templates/anshan-city/1'),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.statusCode, res.body).toBe(404);
+      expect(res.body).not.toContain('东港');
+    }
+    const own = await a.get('/api/findings');
+    expect(own.statusCode).toBe(200);
+    expect(own.json().total).toBe(0);
+    expect((await cityB.get('/api/templates')).body).not.toContain('鞍山市探访表');
+    expect([await count('visits'), await count('findings'), await count('attachments')]).toEqual(
+      before,
+    );
   });
 
   it('covers every API endpoint that exists', () => {

@@ -1,4 +1,13 @@
-import { idCheckCharacter, type ElderInput, type VisitorInput } from '@tanfang/domain';
+import {
+  DANDONG_2023,
+  idCheckCharacter,
+  prefilledAnswers,
+  uuidv7,
+  type ElderInput,
+  type VisitInput,
+  type VisitorInput,
+} from '@tanfang/domain';
+import type { z } from 'zod';
 
 let sequence = 100;
 
@@ -64,6 +73,23 @@ export function buildVisitor(overrides: Partial<VisitorInput> = {}): VisitorInpu
     type: 'cadre',
     phone: '13904150101',
     regionCode: DONGCHA,
+    ...overrides,
+  };
+}
+
+/** The body of a visit recorded with the 丹东 2023 form, prefilled as 无变化, an hour ago. */
+export function buildVisit(
+  elderId: string,
+  overrides: Partial<z.input<typeof VisitInput>> = {},
+): z.input<typeof VisitInput> {
+  return {
+    id: uuidv7(),
+    elderId,
+    visitedAt: new Date(Date.now() - 3_600_000).toISOString(),
+    deviceTime: new Date().toISOString(),
+    method: 'in_person',
+    template: { key: DANDONG_2023.key, version: DANDONG_2023.version },
+    answers: prefilledAnswers(DANDONG_2023),
     ...overrides,
   };
 }

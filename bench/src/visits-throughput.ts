@@ -1,0 +1,336 @@
+/**
+ * Visit submission throughput (issue 5): 200 concurrent clients, each a signed-in 探访人员 with
+ * their own 50 elders, POST /api/visits to a real server process for 60 s; and, on the same
+ * database, raw single-row INSERT throughput into `visits`, to show the API's share of it.
+ * Target (PostgreSQL): ≥ 1,500 visits/s sustained for 60 s at p99 < 100 ms. PGlite is reported.
+ *
+ * Run: BENCH_DATABASE_URL=postgres://… npm run bench:visits   (BENCH_SECONDS to shorten)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DANDONG_2023, prefilledAnswers, uuidv7 } from '@tanfang/domain';
+import pg from 'pg';
+import { openPglite, openPostgres, type Database } from '@tanfang/server/db/database.js';
+import { migrate } from '@tanfang/server/db/migrate.js';
+import { loadDemoIfNew } from '@tanfang/server/demo.js';
+import { hashPassword } from '@tanfang/server/modules/auth/passwords.js';
+import { loadBundledRegions } from '@tanfang/server/modules/regions/regions.loader.js';
+import { generateElders, generateVisiting } from './province.js';
+import { percentile, report, type Row } from './report.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PASSWORD = 'bench-password-2026';
+const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 200);
+const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 60);
+const ANSWERS = prefilledAnswers(DANDONG_2023);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Elders, visitors (50 elders each), assignments and one 探访人员 account per client. */
+async function prepare(
+  database: Database,
+  elders: number,
+): Promise<{ user: string; elders: string[] }[]> {
+  const log = (s: string) => console.log(s);
+  await migrate(database);
+  await loadBundledRegions(database.db);
+  await loadDemoIfNew(database.db, PASSWORD);
+  await generateElders(database, { elders, scope: '2106' }, log);
+  await generateVisiting(
+    database,
+    { elders, scope: '2106', months: 0, lastMonth: '2026-11-01' },
+    log,
+  );
+  // The data set's heating-season campaign would require its checks on some elders' forms; this
+  // benchmark measures plain monthly visits.
+  await database.db.deleteFrom('campaigns').execute();
+  const hash = await hashPassword(PASSWORD);
+  const visitors = await database.db
+    .selectFrom('visitors')
+    .select(['id', 'region_code'])
+    .orderBy('id')
+    .limit(CLIENTS)
+    .execute();
+  const out: { user: string; elders: string[] }[] = [];
+  for (const [i, v] of visitors.entries()) {
+    const id = `00000000-0000-7000-8000-${String(200000000000 + i)}`;
+    const username = `load-visitor-${i}`;
+    await database.db
+      .insertInto('users')
+      .values({
+        id,
+        username,
+        display_name: `探访员${i}`,
+        role: 'visitor',
+        jurisdiction: v.region_code,
+        phone: null,
+        password_hash: hash,
+      })
+      .execute();
+    await database.db.updateTable('visitors').set({ user_id: id }).where('id', '=', v.id).execute();
+    const assigned = await database.db
+      .selectFrom('assignments')
+      .select('elder_id')
+      .where('visitor_id', '=', v.id)
+      .execute();
+    out.push({ user: username, elders: assigned.map((a) => a.elder_id) });
+  }
+  return out;
+}
+
+/** Starts the real server on a database; resolves with its base URL once it answers. */
+async function startServer(
+  env: Record<string, string>,
+): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  // BENCH_SERVER_NODE_ARGS (e.g. --cpu-prof) go to the server's node.
+  const nodeArgs = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, path.join(ROOT, 'packages/server/bin/tanfang.js'), 'serve'],
+    {
+      env: {
+        ...process.env,
+        ...env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        TANFANG_DEMO: 'off',
+        TANFANG_LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return { url, child };
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill();
+  throw new Error('服务器未能启动');
+}
+
+async function login(url: string, username: string): Promise<{ cookie: string; csrf: string }> {
+  const r = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  if (!r.ok) throw new Error(`登录失败 ${username}: ${r.status} ${await r.text()}`);
+  const cookie = (r.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const me = (await (await fetch(`${url}/api/auth/me`, { headers: { cookie } })).json()) as {
+    csrfToken: string;
+  };
+  return { cookie, csrf: me.csrfToken };
+}
+
+/** 200 clients submitting visits for `seconds`; returns per-request latencies and errors. */
+async function load(
+  url: string,
+  clients: { cookie: string; csrf: string; elders: string[] }[],
+  seconds: number,
+): Promise<{ latencies: number[]; errors: Map<string, number>; elapsed: number }> {
+  const latencies: number[] = [];
+  const errors = new Map<string, number>();
+  const end = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    clients.map(async (c, ci) => {
+      let n = 0;
+      while (performance.now() < end) {
+        const elderId = c.elders[(n + ci) % c.elders.length]!;
+        n++;
+        const now = Date.now();
+        const body = JSON.stringify({
+          id: uuidv7(now),
+          elderId,
+          visitedAt: new Date(now - 60_000 * (1 + (n % 120))).toISOString(),
+          deviceTime: new Date(now).toISOString(),
+          method: n % 3 === 0 ? 'phone' : 'in_person',
+          template: { key: 'dandong-2023', version: 1 },
+          answers: ANSWERS,
+          location: {
+            lat: 40.7 + (ci % 10) / 1000,
+            lng: 124.8,
+            accuracy: 25,
+            capturedAt: new Date(now).toISOString(),
+          },
+        });
+        const t = performance.now();
+        try {
+          const r = await fetch(`${url}/api/visits`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              cookie: c.cookie,
+              'x-csrf-token': c.csrf,
+            },
+            body,
+          });
+          const text = await r.text();
+          if (r.status === 201 || r.status === 200) latencies.push(performance.now() - t);
+          else {
+            const k = `${r.status} ${text.slice(0, 160)}`;
+            errors.set(k, (errors.get(k) ?? 0) + 1);
+          }
+        } catch (e) {
+          const k = (e as Error).message.slice(0, 60);
+          errors.set(k, (errors.get(k) ?? 0) + 1);
+        }
+      }
+    }),
+  );
+  return { latencies, errors, elapsed: (performance.now() - t0) / 1000 };
+}
+
+/** Raw single-row INSERTs into `visits` from `concurrency` loops over a pool, for `seconds`. */
+async function rawInserts(
+  url: string,
+  elders: string[],
+  seconds: number,
+): Promise<{ rate: number; p99: number }> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const elder = await pool.query<{ id: string; county_code: string; village_code: string }>(
+    'select id, county_code, village_code from elders where id = any($1)',
+    [elders.slice(0, 500)],
+  );
+  const latencies: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, ci) => {
+      let n = 0;
+      while (performance.now() < end) {
+        const e = elder.rows[(ci + n++) % elder.rows.length]!;
+        const t = performance.now();
+        await pool.query(
+          `insert into visits (id, elder_id, county_code, village_code, visited_at, method, template_key, template_version, answers)
+           values ($1, $2, $3, $4, now() - interval '5 minutes', 'in_person', 'dandong-2023', 1, $5)`,
+          [uuidv7(), e.id, e.county_code, e.village_code, JSON.stringify(ANSWERS)],
+        );
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  await pool.end();
+  return { rate: latencies.length / elapsed, p99: percentile(latencies, 99) };
+}
+
+async function benchOne(
+  kind: string,
+  serverEnv: Record<string, string>,
+  database: Database,
+  elders: number,
+  rawUrl: string | null,
+): Promise<Row[]> {
+  const clients = await prepare(database, elders);
+  await database.close();
+  const { url, child } = await startServer(serverEnv);
+  try {
+    const sessions = [];
+    for (const c of clients) sessions.push({ ...(await login(url, c.user)), elders: c.elders });
+    console.log(`${kind}: ${sessions.length} 个客户端提交探访 ${SECONDS} 秒…`);
+    const r = await load(url, sessions, SECONDS);
+    const rate = r.latencies.length / r.elapsed;
+    const errors = [...r.errors.entries()].map(([k, v]) => `${k}×${v}`).join(', ');
+    const rows: Row[] = [
+      {
+        what: `POST /api/visits, ${sessions.length} concurrent clients, ${SECONDS} s${errors ? ` (errors: ${errors})` : ''}`,
+        database: kind,
+        n: r.latencies.length,
+        p50: percentile(r.latencies, 50),
+        p95: percentile(r.latencies, 95),
+        p99: percentile(r.latencies, 99),
+        unit: 'ms',
+        target: kind.startsWith('PostgreSQL') ? 'p99 < 100 ms' : undefined,
+      },
+      {
+        what: 'visits accepted per second',
+        database: kind,
+        n: r.latencies.length,
+        p50: rate,
+        p95: rate,
+        unit: 'visits/s',
+        target: kind.startsWith('PostgreSQL') ? '≥ 1,500/s' : undefined,
+      },
+    ];
+    if (rawUrl) {
+      const raw = await rawInserts(
+        rawUrl,
+        clients.flatMap((c) => c.elders),
+        Math.min(SECONDS, 20),
+      );
+      rows.push({
+        what: `raw single-row INSERT into visits (${CLIENTS} loops, pool of 10); the API reaches ${((100 * rate) / raw.rate).toFixed(0)}% of it`,
+        database: kind,
+        n: 1,
+        p50: raw.rate,
+        p95: raw.rate,
+        p99: raw.p99,
+        unit: 'rows/s',
+      });
+    }
+    return rows;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+const rows: Row[] = [];
+const key = randomBytes(32).toString('base64');
+if (process.env['BENCH_SKIP_PGLITE'] !== '1') {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tanfang-bench-visits-'));
+  const database = await openPglite({ dataDir: dir });
+  rows.push(
+    ...(await benchOne(
+      'PGlite',
+      { TANFANG_DATA_DIR: dir, TANFANG_ENCRYPTION_KEY: key },
+      database,
+      20_000,
+      null,
+    )),
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+const url = process.env['BENCH_DATABASE_URL'];
+if (url) {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query('drop database if exists tanfang_bench_visits with (force)');
+  await admin.query('create database tanfang_bench_visits');
+  await admin.end();
+  const u = new URL(url);
+  u.pathname = '/tanfang_bench_visits';
+  const database = await openPostgres(u.toString());
+  rows.push(
+    ...(await benchOne(
+      'PostgreSQL 15',
+      { DATABASE_URL: u.toString(), TANFANG_ENCRYPTION_KEY: key },
+      database,
+      100_000,
+      u.toString(),
+    )),
+  );
+}
+report('Visit submission throughput (issue 5)', rows, [
+  `${CLIENTS} clients in one load process (Node fetch, keep-alive) against the real server in its own process, on the same 2-core machine as the database; each client is a signed-in 探访人员 submitting prefilled 丹东 visits (new UUIDv7 ids) for their own 50 elders.`,
+  'Each visit is fully checked (jurisdiction, assignment, registration date, template, campaign checks) and written with its findings and audit entry in one transaction.',
+]);

@@ -1,0 +1,43 @@
+import { ElderVisitsQuery, VisitInput } from '@tanfang/domain';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Services } from '../../services.js';
+
+const id = (req: { params: unknown }) => (req.params as { id: string }).id;
+const doc = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+
+/** `/api/visits`: visit records (探访记录). */
+export function visitsRoutes(app: FastifyInstance, services: Services): void {
+  const tags = ['探访记录 visits'];
+  app.post(
+    '/api/visits',
+    {
+      schema: {
+        tags,
+        summary: '录入探访记录（编号由客户端生成；同一编号重复提交返回同一记录，200）',
+        body: doc(VisitInput),
+      },
+    },
+    async (req, reply) => {
+      const { created, visit } = await services.visits.create(req.ctx(), req.body);
+      return reply.status(created ? 201 : 200).send(visit);
+    },
+  );
+  app.get(
+    '/api/visits/:id',
+    { schema: { tags, summary: '一条探访记录（含探访凭证与发现的问题）' } },
+    (req) => services.visits.get(req.ctx(), id(req)),
+  );
+  app.get(
+    '/api/elders/:id/visits',
+    {
+      schema: {
+        tags,
+        summary: '老年人的探访记录（?year=YYYY，最新在前）',
+        querystring: doc(ElderVisitsQuery),
+      },
+    },
+    (req) => services.visits.listOfElder(req.ctx(), id(req), req.query),
+  );
+}

@@ -1,0 +1,471 @@
+import {
+  ElderVisitsQuery,
+  VisitInput,
+  checkAnswers,
+  findingsOf,
+  isUuid,
+  isWithinJurisdiction,
+  localDateOf,
+  proofFlags,
+  selects,
+  startOfLocalDate,
+  uuidv7,
+  type Answers,
+  type AttachmentDto,
+  type Category,
+  type ChecklistItem,
+  type FindingDto,
+  type Role,
+  type Tier,
+  type VisitDto,
+  type VisitLocation,
+  type VisitorType,
+} from '@tanfang/domain';
+import type { Executor, RequestContext } from '../../context.js';
+import {
+  AppError,
+  badRequest,
+  conflict,
+  forbidden,
+  notFound,
+  parseInput,
+} from '../../http/errors.js';
+import { audit } from '../audit/audit.service.js';
+import { listCampaignRulesFor } from '../campaigns/campaigns.repository.js';
+import { visitorOfUser } from '../schedule/schedule.repository.js';
+import type { TemplatesService } from '../templates/templates.service.js';
+import {
+  attachToVisit,
+  attachmentsOfVisits,
+  findAttachmentsMeta,
+  findElderForVisit,
+  findVisit,
+  findVisitorBrief,
+  findingsOfVisits,
+  insertFindings,
+  insertVisitIfNew,
+  isAssigned,
+  locatedInPersonVisits,
+  registrationDate,
+  visitsOfElder,
+  visitorsByIds,
+  type ElderForVisit,
+  type FindingRow,
+  type VisitRow,
+} from './visits.repository.js';
+
+/** Roles that record visits: the elder's visitor, and village or township staff (paper forms). */
+export const VISIT_RECORDERS: readonly Role[] = ['visitor', 'village', 'township'];
+/** Roles that read visits: the elder's visitor and the staff of the jurisdiction. */
+export const VISIT_READERS: readonly Role[] = [
+  'visitor',
+  'village',
+  'township',
+  'county',
+  'city',
+  'auditor',
+  'admin',
+];
+/** How far ahead of the server's clock a visit may be dated (phones' clocks drift). */
+const FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * The elder whose visits, findings or photos the user asks for: staff of a jurisdiction that
+ * contains the elder, or a visitor assigned to the elder today. 404 for anyone else.
+ */
+export async function elderReadableBy(
+  db: Executor,
+  ctx: RequestContext,
+  elderId: string,
+  now = Date.now(),
+): Promise<ElderForVisit> {
+  if (!VISIT_READERS.includes(ctx.actor.role)) throw forbidden('您的角色不能查看探访记录');
+  if (!isUuid(elderId)) throw notFound('老年人记录');
+  const elder = await findElderForVisit(db, elderId);
+  if (!elder || !isWithinJurisdiction(elder.village_code, ctx.actor.jurisdiction))
+    throw notFound('老年人记录');
+  if (ctx.actor.role === 'visitor') {
+    const visitor = await visitorOfUser(db, ctx.actor.userId);
+    if (!visitor || !(await isAssigned(db, visitor.id, elderId, localDateOf(now))))
+      throw notFound('老年人记录');
+  }
+  return elder;
+}
+
+/**
+ * The elder and the visitor a visit may be recorded for: a visitor for an elder assigned to them
+ * (the visitor is themselves), or village/township staff of the elder's jurisdiction for an active
+ * visitor who covers the elder's village.
+ */
+export async function recordingAccess(
+  db: Executor,
+  ctx: RequestContext,
+  elderId: string,
+  visitorId: string | undefined,
+  now = Date.now(),
+): Promise<{ elder: ElderForVisit; visitorId: string | null }> {
+  if (!VISIT_RECORDERS.includes(ctx.actor.role))
+    throw forbidden('只有探访人员和村（社区）、乡镇（街道）工作人员可以录入探访记录');
+  const elder = await findElderForVisit(db, elderId);
+  if (!elder || !isWithinJurisdiction(elder.village_code, ctx.actor.jurisdiction))
+    throw notFound('老年人记录');
+  if (ctx.actor.role === 'visitor') {
+    const own = await visitorOfUser(db, ctx.actor.userId);
+    if (!own) throw forbidden('您的账号尚未关联探访人员，请联系村（社区）工作人员');
+    if (visitorId && visitorId !== own.id) throw forbidden('探访人员只能录入本人的探访记录');
+    if (!(await isAssigned(db, own.id, elderId, localDateOf(now))))
+      throw forbidden('您不是该老年人的探访人员，不能录入其探访记录');
+    return { elder, visitorId: own.id };
+  }
+  if (!visitorId) throw badRequest('请选择实际探访的探访人员', 'visitorId');
+  const visitor = await findVisitorBrief(db, visitorId);
+  if (
+    !visitor ||
+    visitor.status !== 'active' ||
+    !elder.village_code.startsWith(visitor.region_code)
+  )
+    throw badRequest('探访人员不存在、已离岗，或不负责该老年人所在的村（社区）', 'visitorId');
+  return { elder, visitorId: visitor.id };
+}
+
+function chinaYearRange(year: number): [Date, Date] {
+  return [
+    new Date(startOfLocalDate(`${year}-01-01`)),
+    new Date(startOfLocalDate(`${year + 1}-01-01`)),
+  ];
+}
+
+/** Visit records (探访记录): recording (idempotent by the client's id) and reading. */
+export class VisitsService {
+  constructor(
+    private readonly db: Executor,
+    private readonly templates: TemplatesService,
+  ) {}
+
+  /**
+   * `POST /api/visits`. The first time: the visit, its findings and attachments in one transaction
+   * (`created: true`). The same id again for the same elder: the stored record, unchanged.
+   */
+  async create(
+    ctx: RequestContext,
+    raw: unknown,
+    now = Date.now(),
+  ): Promise<{ created: boolean; visit: VisitDto }> {
+    if (!VISIT_RECORDERS.includes(ctx.actor.role))
+      throw forbidden('只有探访人员和村（社区）、乡镇（街道）工作人员可以录入探访记录');
+    const input = parseInput(VisitInput, raw);
+    const { elder, visitorId } = await recordingAccess(
+      this.db,
+      ctx,
+      input.elderId,
+      input.visitorId,
+      now,
+    );
+    const existing = await findVisit(this.db, input.id);
+    if (existing) return { created: false, visit: await this.sameOrConflict(existing, elder.id) };
+
+    const visitedAt = Date.parse(input.visitedAt);
+    if (visitedAt > now + FUTURE_TOLERANCE_MS)
+      throw badRequest('探访时间不能晚于现在，请检查手机的日期和时间', 'visitedAt');
+    const registered = await registrationDate(this.db, elder.id);
+    if (registered && visitedAt < startOfLocalDate(registered))
+      throw badRequest(
+        `探访时间早于该老年人登记入册的日期 ${registered}，请核对探访日期`,
+        'visitedAt',
+      );
+    // Nobody is visited after they died or left: a visit dated from then on is a mistake.
+    if (
+      (elder.status === 'deceased' || elder.status === 'moved') &&
+      visitedAt >= startOfLocalDate(elder.status_since)
+    ) {
+      const what = elder.status === 'deceased' ? '已故' : '迁出';
+      throw badRequest(
+        `该老年人自 ${elder.status_since} 起${what}，探访时间应早于该日期`,
+        'visitedAt',
+      );
+    }
+    const resolved = await this.templates.resolve(
+      input.template.key,
+      input.template.version,
+      elder.village_code,
+    );
+    if (!resolved)
+      throw badRequest(
+        `探访记录表 ${input.template.key} 第 ${input.template.version} 版不存在或不适用于该地区`,
+        'template',
+      );
+    const { template } = resolved;
+    if (!template.methods.some((m) => m.value === input.method))
+      throw badRequest(
+        `“${template.name}”的探访方式只有：${template.methods.map((m) => m.label).join('、')}`,
+        'method',
+      );
+    const checklist = await this.checklistInForce(elder, input.visitedAt);
+    const issues = checkAnswers(template, input.answers, checklist);
+    if (issues.length > 0) {
+      const first = issues[0]!;
+      throw new AppError(
+        400,
+        'invalid_answers',
+        `探访记录填写有误：${first.message}${issues.length > 1 ? `（共 ${issues.length} 处）` : ''}`,
+        first.field,
+        issues,
+      );
+    }
+    const attachmentIds = [
+      ...new Set([
+        ...input.attachmentIds,
+        ...Object.values(input.answers).flatMap((a) => ('signature' in a ? [a.signature] : [])),
+      ]),
+    ];
+    await this.checkAttachments(attachmentIds, elder.id, input.id);
+
+    const raised = findingsOf(template, input.answers, {
+      emergency: input.emergency,
+      ...(input.emergencyNote !== undefined ? { emergencyNote: input.emergencyNote } : {}),
+      checklist,
+    });
+    const enteredAt = new Date(now);
+    const fresh = await this.db
+      .transaction()
+      .execute(async (trx) => {
+        const inserted = await insertVisitIfNew(trx, {
+          id: input.id,
+          elder_id: elder.id,
+          county_code: elder.county_code,
+          village_code: elder.village_code,
+          visitor_id: visitorId,
+          visited_at: new Date(visitedAt),
+          entered_at: enteredAt,
+          method: input.method,
+          template_key: template.key,
+          template_version: template.version,
+          answers: JSON.stringify(input.answers),
+          entered_by: ctx.actor.userId,
+          device_time: input.deviceTime ? new Date(input.deviceTime) : null,
+          location: input.location ? JSON.stringify(input.location) : null,
+          emergency: input.emergency,
+          emergency_note: input.emergencyNote ?? null,
+          checklist: JSON.stringify(checklist),
+          recorded_by_role: ctx.actor.role,
+        });
+        if (!inserted) return false;
+        const attached = await attachToVisit(trx, attachmentIds, input.id, elder.id);
+        if (attached !== attachmentIds.length)
+          throw badRequest('有附件已用于其他探访记录', 'attachmentIds');
+        // Ids in ascending order, so the findings list in the order the rules raised them.
+        const findingIds = raised.map(() => uuidv7(now)).sort();
+        await insertFindings(
+          trx,
+          raised.map((f, i) => ({
+            id: findingIds[i]!,
+            visit_id: input.id,
+            elder_id: elder.id,
+            county_code: elder.county_code,
+            village_code: elder.village_code,
+            type: f.type,
+            severity: f.severity,
+            title: f.title,
+            source: f.source,
+            created_by: ctx.actor.userId,
+          })),
+        );
+        await audit(trx, ctx, {
+          action: 'visit.create',
+          entity: 'visit',
+          entityId: input.id,
+          regionCode: elder.village_code,
+          detail: {
+            elderId: elder.id,
+            visitorId,
+            method: input.method,
+            template: `${template.key}@${template.version}`,
+            findings: raised.length,
+            emergency: input.emergency,
+          },
+        });
+        return true;
+      })
+      .catch((error: unknown) => {
+        // A parallel retry committed the same id first (a driver without ON CONFLICT waiting).
+        if ((error as { code?: string }).code === '23505') return false;
+        throw error;
+      });
+    const row = await findVisit(this.db, input.id);
+    if (!row) throw new Error(`visit ${input.id} vanished after insert`);
+    if (!fresh) return { created: false, visit: await this.sameOrConflict(row, elder.id) };
+    return { created: true, visit: (await this.presentAll([row]))[0]! };
+  }
+
+  /** `GET /api/visits/:id` (the read is logged). */
+  async get(ctx: RequestContext, id: string, now = Date.now()): Promise<VisitDto> {
+    if (!VISIT_READERS.includes(ctx.actor.role)) throw forbidden('您的角色不能查看探访记录');
+    if (!isUuid(id)) throw notFound('探访记录');
+    const row = await findVisit(this.db, id);
+    if (!row || !isWithinJurisdiction(row.village_code, ctx.actor.jurisdiction))
+      throw notFound('探访记录');
+    await elderReadableBy(this.db, ctx, row.elder_id, now).catch((error: unknown) => {
+      throw error instanceof AppError && error.status === 404 ? notFound('探访记录') : error;
+    });
+    await audit(this.db, ctx, {
+      action: 'visit.read',
+      entity: 'visit',
+      entityId: id,
+      regionCode: row.village_code,
+    });
+    return (await this.presentAll([row]))[0]!;
+  }
+
+  /** `GET /api/elders/:id/visits?year=`: newest first (China calendar year; all when omitted). */
+  async listOfElder(
+    ctx: RequestContext,
+    elderId: string,
+    rawQuery: unknown,
+  ): Promise<{ items: VisitDto[] }> {
+    const elder = await elderReadableBy(this.db, ctx, elderId);
+    const { year } = parseInput(ElderVisitsQuery, rawQuery, 'query');
+    const [from, to] = year ? chinaYearRange(year) : [null, null];
+    const rows = await visitsOfElder(this.db, elder.id, from, to);
+    await audit(this.db, ctx, {
+      action: 'visit.list',
+      entity: 'elder',
+      entityId: elder.id,
+      regionCode: elder.village_code,
+      detail: { year: year ?? null, returned: rows.length },
+    });
+    return { items: await this.presentAll(rows) };
+  }
+
+  /** The stored record for a retry of the same elder; 409 when the id was used for another. */
+  private async sameOrConflict(row: VisitRow, elderId: string): Promise<VisitDto> {
+    if (row.elder_id !== elderId)
+      throw conflict(
+        'visit_id_conflict',
+        '该探访记录编号已用于另一位老年人的探访记录，请重新生成编号后提交',
+        'id',
+      );
+    return (await this.presentAll([row]))[0]!;
+  }
+
+  /** The campaign checks in force at `visitedAt` for this elder (union by key). */
+  private async checklistInForce(
+    elder: ElderForVisit,
+    visitedAt: string,
+  ): Promise<ChecklistItem[]> {
+    const at = Date.parse(visitedAt);
+    const rules = await listCampaignRulesFor(
+      this.db,
+      [elder.village_code],
+      new Date(at).toISOString(),
+      new Date(at + 1).toISOString(),
+    );
+    const profile = { tier: elder.tier as Tier, categories: elder.categories as Category[] };
+    const items = new Map<string, ChecklistItem>();
+    for (const rule of rules) {
+      if (!selects(rule, profile)) continue;
+      for (const item of rule.checklist) if (!items.has(item.key)) items.set(item.key, item);
+    }
+    return [...items.values()];
+  }
+
+  /** Every attachment exists, is the elder's, and is not part of another visit. */
+  private async checkAttachments(ids: string[], elderId: string, visitId: string): Promise<void> {
+    if (ids.length === 0) return;
+    const rows = new Map((await findAttachmentsMeta(this.db, ids)).map((r) => [r.id, r]));
+    for (const id of ids) {
+      const row = rows.get(id);
+      if (!row || row.elder_id !== elderId)
+        throw badRequest(`附件 ${id} 不存在或不属于该老年人，请先上传照片或签字`, 'attachmentIds');
+      if (row.visit_id && row.visit_id !== visitId)
+        throw badRequest(`附件 ${id} 已用于其他探访记录`, 'attachmentIds');
+    }
+  }
+
+  /** Shapes visits for the API, with their visitor, files, findings and proof flags. */
+  async presentAll(rows: VisitRow[]): Promise<VisitDto[]> {
+    const ids = rows.map((r) => r.id);
+    const elderIds = [
+      ...new Set(rows.filter((r) => r.method === 'in_person').map((r) => r.elder_id)),
+    ];
+    const [visitors, attachments, findings, located] = await Promise.all([
+      visitorsByIds(
+        this.db,
+        rows.flatMap((r) => (r.visitor_id ? [r.visitor_id] : [])),
+      ),
+      attachmentsOfVisits(this.db, ids),
+      findingsOfVisits(this.db, ids),
+      Promise.all(elderIds.map(async (e) => [e, await locatedInPersonVisits(this.db, e)] as const)),
+    ]);
+    const locatedBy = new Map(located);
+    const out: VisitDto[] = [];
+    for (const r of rows) {
+      const found = await this.templates.find(r.template_key, r.template_version);
+      const visitor = r.visitor_id ? visitors.get(r.visitor_id) : undefined;
+      const location = (r.location ?? null) as VisitLocation | null;
+      const earlier =
+        r.method === 'in_person'
+          ? (locatedBy.get(r.elder_id) ?? [])
+              .filter((v) => v.id !== r.id && v.visited_at < r.visited_at)
+              .map((v) => v.location as VisitLocation)
+          : [];
+      const proof = proofFlags({
+        visitedAt: r.visited_at.toISOString(),
+        enteredAt: r.entered_at.toISOString(),
+        deviceTime: r.device_time?.toISOString() ?? null,
+        location,
+        earlierLocations: earlier,
+      });
+      out.push({
+        id: r.id,
+        elderId: r.elder_id,
+        visitor: visitor
+          ? { id: visitor.id, name: visitor.name, type: visitor.type as VisitorType }
+          : null,
+        visitedAt: r.visited_at.toISOString(),
+        enteredAt: r.entered_at.toISOString(),
+        deviceTime: r.device_time?.toISOString() ?? null,
+        method: r.method,
+        template: {
+          key: r.template_key,
+          version: r.template_version,
+          name: found?.template.name ?? r.template_key,
+        },
+        answers: r.answers as Answers,
+        emergency: r.emergency,
+        emergencyNote: r.emergency_note,
+        checklist: r.checklist as ChecklistItem[],
+        location,
+        attachments: attachments
+          .filter((a) => a.visit_id === r.id)
+          .map((a): AttachmentDto => ({
+            id: a.id,
+            kind: a.kind,
+            mime: a.mime,
+            size: a.size,
+            sha256: a.sha256,
+          })),
+        findings: findings.filter((f) => f.visit_id === r.id).map(toFindingDto),
+        proof: {
+          receivedAt: r.entered_at.toISOString(),
+          deviceTime: r.device_time?.toISOString() ?? null,
+          clockSkewMinutes: proof.clockSkewMinutes,
+          location,
+          flags: proof.flags,
+        },
+      });
+    }
+    return out;
+  }
+}
+
+/** A finding row for the API. */
+export function toFindingDto(f: FindingRow): FindingDto {
+  return {
+    id: f.id,
+    type: f.type as FindingDto['type'],
+    severity: f.severity as FindingDto['severity'],
+    title: f.title,
+    source: f.source,
+    status: f.status as FindingDto['status'],
+  };
+}
