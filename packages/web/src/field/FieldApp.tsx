@@ -5,6 +5,9 @@ import type { CSSProperties } from 'react';
 import { Navigate, Route, Routes, useNavigate } from 'react-router-dom';
 import { useAuth, useCurrentUser } from '../auth/useAuth';
 import { FIELD_APP_PATH } from '../lib/routes';
+import { OutboxBar } from './visit/OutboxBar';
+import { OutboxProvider } from './visit/outboxStore';
+import { VisitRecordPage } from './visit/VisitRecordPage';
 import { WorklistElderPage } from './WorklistElderPage';
 import { WorklistHome } from './WorklistHome';
 import { WorklistProvider } from './worklistStore';
@@ -25,6 +28,7 @@ function FieldHome() {
 
   return (
     <Flex vertical gap={12}>
+      <OutboxBar />
       {user.role === 'visitor' ? (
         <WorklistHome />
       ) : (
@@ -82,11 +86,14 @@ export default function FieldApp() {
       </Layout.Header>
       <Layout.Content style={{ padding: 12, width: '100%', maxWidth: 560, margin: '0 auto' }}>
         <WorklistProvider enabled={user.role === 'visitor'}>
-          <Routes>
-            <Route index element={<FieldHome />} />
-            <Route path="elders/:id" element={<WorklistElderPage />} />
-            <Route path="*" element={<Navigate to={FIELD_APP_PATH} replace />} />
-          </Routes>
+          <OutboxProvider>
+            <Routes>
+              <Route index element={<FieldHome />} />
+              <Route path="elders/:id" element={<WorklistElderPage />} />
+              <Route path="elders/:id/visit" element={<VisitRecordPage />} />
+              <Route path="*" element={<Navigate to={FIELD_APP_PATH} replace />} />
+            </Routes>
+          </OutboxProvider>
         </WorklistProvider>
       </Layout.Content>
     </Layout>

@@ -17,6 +17,7 @@ import {
   methodWords,
 } from '../pages/worklist/worklistText';
 import { BackupTag, BigTag, BUCKET_TONES, FIELD_FONT, FieldTierTag, InfoLine } from './fieldUi';
+import { VisitStartButton } from './visit/VisitStartButton';
 import { TaskBox } from './WorklistCard';
 import { useVisitorWorklist } from './worklistStore';
 
@@ -145,6 +146,7 @@ export function WorklistElderPage() {
           )}
         </div>
       </Card>
+      <VisitStartButton elderId={elder.id} />
       <h2 style={{ margin: '4px 0 0', fontSize: FIELD_FONT.title }}>探访任务（{items.length}）</h2>
       {items.map((item) => (
         <TaskDetail key={item.obligation.key} item={item} today={data.today} />
