@@ -6,7 +6,9 @@
  * to show on the first start.
  */
 import {
+  DANDONG_2023,
   POLICY_PRESETS,
+  prefilledAnswers,
   addDays,
   periodOf,
   startOfLocalDate,
@@ -194,7 +196,10 @@ export async function loadDemoVisiting(
     if (i % 7 !== 3) plan.push([lastMonth.start, 3 + ((i * 5) % 24)]);
     if (i % 2 === 0) plan.push([thisMonth.start, 1 + ((i * 3) % 20)]);
     for (const [monthStart, day] of plan) {
-      const visitedAt = startOfLocalDate(addDays(monthStart, day)) + (9 + (i % 8)) * 3_600_000;
+      let date = addDays(monthStart, day);
+      // Not before the census registered the elder.
+      if (date <= startDate) date = addDays(startDate, 1 + (day % 10));
+      const visitedAt = startOfLocalDate(date) + (9 + (i % 8)) * 3_600_000;
       if (visitedAt > now - 3_600_000) continue;
       const late = i % 9 === 4;
       const enteredAt = late ? visitedAt + 12 * 86_400_000 : visitedAt + 20 * 60_000;
@@ -209,7 +214,9 @@ export async function loadDemoVisiting(
         method: methods[i % methods.length]!,
         template_key: 'dandong-2023',
         template_version: 1,
-        answers: '{}',
+        // As recorded for an elder whose situation has not changed (the 丹东 form's prefill).
+        answers: JSON.stringify(prefilledAnswers(DANDONG_2023)),
+        device_time: new Date(Math.min(enteredAt, now)),
         entered_by: visitorId === liu.id ? visitorUser!.id : village!.id,
       });
     }

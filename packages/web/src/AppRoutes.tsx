@@ -9,6 +9,7 @@ import { LoginPage } from './pages/LoginPage';
 import { canEditElders, canImportElders, canReadElders } from './pages/elders/permissions';
 import { canReadVisitRules } from './pages/policies/permissions';
 import { canReadVisitors } from './pages/visitors/permissions';
+import { canReadFindings } from './pages/visits/permissions';
 import { canReadWorklist } from './pages/worklist/permissions';
 
 // Each area is its own chunk, so a visitor's phone loads the field app without the console.
@@ -27,6 +28,9 @@ const PoliciesPage = lazy(() => import('./pages/policies/PoliciesPage'));
 const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage'));
 const WorklistPage = lazy(() => import('./pages/worklist/WorklistPage'));
 const FieldApp = lazy(() => import('./field/FieldApp'));
+const FindingsPage = lazy(() => import('./pages/visits/FindingsPage'));
+const VisitPrintPage = lazy(() => import('./pages/visits/VisitPrintPage'));
+const YearVisitsPrintPage = lazy(() => import('./pages/visits/YearVisitsPrintPage'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return (
@@ -89,6 +93,27 @@ export function AppRoutes() {
             <RequireRole allow={canReadElders}>
               <Lazy>
                 <ElderPrintPage />
+              </Lazy>
+            </RequireRole>
+          }
+        />
+        {/* Visit records in their templates' official tables (鞍山 巡访情况表, 丹东 记录表). */}
+        <Route
+          path="/visits/:id/print"
+          element={
+            <RequireRole allow={canReadElders}>
+              <Lazy>
+                <VisitPrintPage />
+              </Lazy>
+            </RequireRole>
+          }
+        />
+        <Route
+          path="/elders/:id/visits/print"
+          element={
+            <RequireRole allow={canReadElders}>
+              <Lazy>
+                <YearVisitsPrintPage />
               </Lazy>
             </RequireRole>
           }
@@ -228,6 +253,16 @@ export function AppRoutes() {
               <RequireRole allow={canReadVisitRules}>
                 <Lazy>
                   <CampaignsPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="findings"
+            element={
+              <RequireRole allow={canReadFindings}>
+                <Lazy>
+                  <FindingsPage />
                 </Lazy>
               </RequireRole>
             }

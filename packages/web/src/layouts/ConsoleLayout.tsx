@@ -1,4 +1,5 @@
 import {
+  AlertOutlined,
   ApartmentOutlined,
   AuditOutlined,
   CarryOutOutlined,
@@ -20,6 +21,7 @@ import { useAuth, useCurrentUser } from '../auth/useAuth';
 import { canReadElders } from '../pages/elders/permissions';
 import { canReadVisitRules } from '../pages/policies/permissions';
 import { canReadVisitors } from '../pages/visitors/permissions';
+import { canReadFindings } from '../pages/visits/permissions';
 import { canReadWorklist } from '../pages/worklist/permissions';
 
 type MenuItem = NonNullable<MenuProps['items']>[number];
@@ -30,6 +32,8 @@ function menuItemsFor(role: Role): MenuItem[] {
   // 探访任务 right after 首页: the first thing village and township staff need.
   if (canReadWorklist(role))
     items.push({ key: '/worklist', icon: <CarryOutOutlined />, label: '探访任务' });
+  if (canReadFindings(role))
+    items.push({ key: '/findings', icon: <AlertOutlined />, label: '发现问题' });
   if (canReadElders(role))
     items.push({ key: '/elders', icon: <SolutionOutlined />, label: '老年人台账' });
   if (canReadVisitors(role)) {

@@ -50,6 +50,9 @@ import { RegionName } from './RegionName';
 import { RevealModal } from './RevealModal';
 import { StatusChangeModal } from './StatusChangeModal';
 import { ElderScheduleCard } from '../worklist/ElderScheduleCard';
+import { useQueryState } from '../../lib/useQueryState';
+import { ElderFindingsSection } from '../visits/ElderFindingsSection';
+import { ElderVisitsSection } from '../visits/ElderVisitsSection';
 
 type Change = ElderDto['changes'][number];
 
@@ -214,6 +217,7 @@ export default function ElderPage() {
   const [revealed, setRevealed] = useState<ElderReveal | null>(null);
   const [revealOpen, setRevealOpen] = useState(false);
   const [statusOpen, setStatusOpen] = useState(false);
+  const { get: getQuery, update: updateQuery } = useQueryState();
 
   useEffect(() => {
     let cancelled = false;
@@ -373,7 +377,10 @@ export default function ElderPage() {
       )}
 
       <Tabs
-        defaultActiveKey="record"
+        activeKey={getQuery('tab') ?? 'record'}
+        onChange={(key) =>
+          updateQuery({ tab: key === 'record' ? undefined : key, visit: undefined })
+        }
         items={[
           {
             key: 'record',
@@ -398,6 +405,16 @@ export default function ElderPage() {
                 </Col>
               </Row>
             ),
+          },
+          {
+            key: 'visits',
+            label: '探访记录',
+            children: <ElderVisitsSection elderId={elder.id} />,
+          },
+          {
+            key: 'findings',
+            label: '发现问题',
+            children: <ElderFindingsSection elderId={elder.id} />,
           },
           { key: 'history', label: '历史记录', children: <HistoryTab elder={elder} /> },
         ]}
