@@ -6,9 +6,11 @@ import type { Config } from './config.js';
 import { Vault, loadMasterKey } from './crypto.js';
 
 /** Opens the configured database: PostgreSQL when DATABASE_URL is set, else PGlite in the data dir. */
-export function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+export function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'> & Partial<Pick<Config, 'dbPool'>>,
+): Promise<Database> {
   return config.databaseUrl
-    ? openPostgres(config.databaseUrl)
+    ? openPostgres(config.databaseUrl, config.dbPool)
     : openPglite({ dataDir: config.dataDir });
 }
 

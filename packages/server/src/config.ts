@@ -9,6 +9,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
     .optional(),
+  /** Connections to PostgreSQL (each server process). */
+  TANFANG_DB_POOL: z.coerce.number().int().min(1).max(200).default(20),
   TANFANG_DATA_DIR: z.string().min(1).default('./data'),
   TANFANG_DEMO_PASSWORD: z
     .string()
@@ -44,6 +46,8 @@ export interface Config {
   port: number;
   host: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL pool size. */
+  dbPool: number;
   dataDir: string;
   demoPassword: string;
   demo: 'auto' | 'off';
@@ -85,6 +89,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    dbPool: e.TANFANG_DB_POOL,
     dataDir: path.resolve(e.TANFANG_DATA_DIR),
     demoPassword: e.TANFANG_DEMO_PASSWORD,
     demo: e.TANFANG_DEMO,

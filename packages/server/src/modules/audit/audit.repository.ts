@@ -29,7 +29,7 @@ export interface AuditFilter {
 }
 
 /** The row of an entry; `detail` as JSON text. */
-function toRow(entry: AuditInsert) {
+export function toRow(entry: AuditInsert) {
   return {
     id: uuidv7(),
     actor_id: entry.actorId,

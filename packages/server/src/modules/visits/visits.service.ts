@@ -31,22 +31,20 @@ import {
   parseInput,
 } from '../../http/errors.js';
 import { audit } from '../audit/audit.service.js';
-import { listCampaignRulesFor } from '../campaigns/campaigns.repository.js';
 import { visitorOfUser } from '../schedule/schedule.repository.js';
 import type { TemplatesService } from '../templates/templates.service.js';
 import {
-  attachToVisit,
   attachmentsOfVisits,
   findAttachmentsMeta,
   findElderForVisit,
   findVisit,
   findVisitorBrief,
   findingsOfVisits,
-  insertFindings,
-  insertVisitIfNew,
+  insertVisitRecord,
+  recordingFacts,
+  type RecordingFacts,
   isAssigned,
   locatedInPersonVisits,
-  registrationDate,
   visitsOfElder,
   visitorsByIds,
   type ElderForVisit,
@@ -128,6 +126,21 @@ export async function recordingAccess(
   return { elder, visitorId: visitor.id };
 }
 
+/** The checks of the campaigns in force that select the elder (each item once). */
+function checklistOf(
+  elder: ElderForVisit,
+  campaigns: RecordingFacts['campaigns'],
+): ChecklistItem[] {
+  const profile = { tier: elder.tier as Tier, categories: elder.categories as Category[] };
+  const items = new Map<string, ChecklistItem>();
+  for (const c of campaigns) {
+    const rule = { tiers: c.tiers as Tier[], categories: c.categories as Category[] };
+    if (!selects(rule, profile)) continue;
+    for (const item of c.checklist) if (!items.has(item.key)) items.set(item.key, item);
+  }
+  return [...items.values()];
+}
+
 function chinaYearRange(year: number): [Date, Date] {
   return [
     new Date(startOfLocalDate(`${year}-01-01`)),
@@ -154,23 +167,30 @@ export class VisitsService {
     if (!VISIT_RECORDERS.includes(ctx.actor.role))
       throw forbidden('只有探访人员和村（社区）、乡镇（街道）工作人员可以录入探访记录');
     const input = parseInput(VisitInput, raw);
-    const { elder, visitorId } = await recordingAccess(
-      this.db,
-      ctx,
-      input.elderId,
-      input.visitorId,
-      now,
-    );
-    const existing = await findVisit(this.db, input.id);
-    if (existing) return { created: false, visit: await this.sameOrConflict(existing, elder.id) };
-
     const visitedAt = Date.parse(input.visitedAt);
+    // One round trip reads all that is checked (the hot path of recording).
+    const facts = await recordingFacts(this.db, {
+      elderId: input.elderId,
+      visitId: input.id,
+      userId: ctx.actor.userId,
+      visitorId: ctx.actor.role === 'visitor' ? null : (input.visitorId ?? null),
+      today: localDateOf(now),
+      visitedAt: new Date(visitedAt),
+    });
+    const elder = facts.elder;
+    if (!elder || !isWithinJurisdiction(elder.village_code, ctx.actor.jurisdiction))
+      throw notFound('老年人记录');
+    const visitor = this.recorder(ctx, input.visitorId, elder, facts);
+    if (facts.existingElderId) {
+      const stored = await findVisit(this.db, input.id);
+      if (stored) return { created: false, visit: await this.sameOrConflict(stored, elder.id) };
+    }
+
     if (visitedAt > now + FUTURE_TOLERANCE_MS)
       throw badRequest('探访时间不能晚于现在，请检查手机的日期和时间', 'visitedAt');
-    const registered = await registrationDate(this.db, elder.id);
-    if (registered && visitedAt < startOfLocalDate(registered))
+    if (facts.registered && visitedAt < startOfLocalDate(facts.registered))
       throw badRequest(
-        `探访时间早于该老年人登记入册的日期 ${registered}，请核对探访日期`,
+        `探访时间早于该老年人登记入册的日期 ${facts.registered}，请核对探访日期`,
         'visitedAt',
       );
     // Nobody is visited after they died or left: a visit dated from then on is a mistake.
@@ -200,7 +220,7 @@ export class VisitsService {
         `“${template.name}”的探访方式只有：${template.methods.map((m) => m.label).join('、')}`,
         'method',
       );
-    const checklist = await this.checklistInForce(elder, input.visitedAt);
+    const checklist = checklistOf(elder, facts.campaigns);
     const issues = checkAnswers(template, input.answers, checklist);
     if (issues.length > 0) {
       const first = issues[0]!;
@@ -218,83 +238,159 @@ export class VisitsService {
         ...Object.values(input.answers).flatMap((a) => ('signature' in a ? [a.signature] : [])),
       ]),
     ];
-    await this.checkAttachments(attachmentIds, elder.id, input.id);
+    const attachments = await this.checkAttachments(attachmentIds, elder.id, input.id);
 
     const raised = findingsOf(template, input.answers, {
       emergency: input.emergency,
       ...(input.emergencyNote !== undefined ? { emergencyNote: input.emergencyNote } : {}),
       checklist,
     });
+    // Ids in ascending order, so the findings list in the order the rules raised them.
+    const findingIds = raised.map(() => uuidv7(now)).sort();
+    const findings = raised.map((f, i) => ({
+      id: findingIds[i]!,
+      visit_id: input.id,
+      elder_id: elder.id,
+      county_code: elder.county_code,
+      village_code: elder.village_code,
+      type: f.type,
+      severity: f.severity,
+      title: f.title,
+      source: f.source,
+      created_by: ctx.actor.userId,
+    }));
     const enteredAt = new Date(now);
-    const fresh = await this.db
-      .transaction()
-      .execute(async (trx) => {
-        const inserted = await insertVisitIfNew(trx, {
-          id: input.id,
-          elder_id: elder.id,
-          county_code: elder.county_code,
-          village_code: elder.village_code,
-          visitor_id: visitorId,
-          visited_at: new Date(visitedAt),
-          entered_at: enteredAt,
+    const record = {
+      visit: {
+        id: input.id,
+        elder_id: elder.id,
+        county_code: elder.county_code,
+        village_code: elder.village_code,
+        visitor_id: visitor.id,
+        visited_at: new Date(visitedAt),
+        entered_at: enteredAt,
+        method: input.method,
+        template_key: template.key,
+        template_version: template.version,
+        answers: JSON.stringify(input.answers),
+        entered_by: ctx.actor.userId,
+        device_time: input.deviceTime ? new Date(input.deviceTime) : null,
+        location: input.location ? JSON.stringify(input.location) : null,
+        emergency: input.emergency,
+        emergency_note: input.emergencyNote ?? null,
+        checklist: JSON.stringify(checklist),
+        recorded_by_role: ctx.actor.role,
+      },
+      findings,
+      audit: {
+        actorId: ctx.actor.userId,
+        actorUsername: ctx.actor.username,
+        action: 'visit.create',
+        entity: 'visit',
+        entityId: input.id,
+        regionCode: elder.village_code,
+        requestId: ctx.requestId,
+        ip: ctx.ip,
+        detail: {
+          elderId: elder.id,
+          visitorId: visitor.id,
           method: input.method,
-          template_key: template.key,
-          template_version: template.version,
-          answers: JSON.stringify(input.answers),
-          entered_by: ctx.actor.userId,
-          device_time: input.deviceTime ? new Date(input.deviceTime) : null,
-          location: input.location ? JSON.stringify(input.location) : null,
+          template: `${template.key}@${template.version}`,
+          findings: raised.length,
           emergency: input.emergency,
-          emergency_note: input.emergencyNote ?? null,
-          checklist: JSON.stringify(checklist),
-          recorded_by_role: ctx.actor.role,
-        });
-        if (!inserted) return false;
-        const attached = await attachToVisit(trx, attachmentIds, input.id, elder.id);
-        if (attached !== attachmentIds.length)
-          throw badRequest('有附件已用于其他探访记录', 'attachmentIds');
-        // Ids in ascending order, so the findings list in the order the rules raised them.
-        const findingIds = raised.map(() => uuidv7(now)).sort();
-        await insertFindings(
-          trx,
-          raised.map((f, i) => ({
-            id: findingIds[i]!,
-            visit_id: input.id,
-            elder_id: elder.id,
-            county_code: elder.county_code,
-            village_code: elder.village_code,
-            type: f.type,
-            severity: f.severity,
-            title: f.title,
-            source: f.source,
-            created_by: ctx.actor.userId,
-          })),
-        );
-        await audit(trx, ctx, {
-          action: 'visit.create',
-          entity: 'visit',
-          entityId: input.id,
-          regionCode: elder.village_code,
-          detail: {
-            elderId: elder.id,
-            visitorId,
-            method: input.method,
-            template: `${template.key}@${template.version}`,
-            findings: raised.length,
-            emergency: input.emergency,
-          },
-        });
-        return true;
-      })
-      .catch((error: unknown) => {
-        // A parallel retry committed the same id first (a driver without ON CONFLICT waiting).
-        if ((error as { code?: string }).code === '23505') return false;
-        throw error;
-      });
-    const row = await findVisit(this.db, input.id);
-    if (!row) throw new Error(`visit ${input.id} vanished after insert`);
-    if (!fresh) return { created: false, visit: await this.sameOrConflict(row, elder.id) };
-    return { created: true, visit: (await this.presentAll([row]))[0]! };
+        },
+      },
+      attachmentIds,
+    };
+    // One statement writes it all; with attachments, a transaction lets a shortfall (a file
+    // claimed by another visit meanwhile) roll it back.
+    const written =
+      attachmentIds.length === 0
+        ? await insertVisitRecord(this.db, record)
+        : await this.db.transaction().execute(async (trx) => {
+            const r = await insertVisitRecord(trx, record);
+            if (r.inserted && r.attached !== attachmentIds.length)
+              throw badRequest('有附件已用于其他探访记录', 'attachmentIds');
+            return r;
+          });
+    if (!written.inserted) {
+      // A parallel retry stored the same id first.
+      const stored = await findVisit(this.db, input.id);
+      if (!stored) throw new Error(`visit ${input.id} neither inserted nor found`);
+      return { created: false, visit: await this.sameOrConflict(stored, elder.id) };
+    }
+    const location = input.location ?? null;
+    const proof = proofFlags({
+      visitedAt: new Date(visitedAt).toISOString(),
+      enteredAt: enteredAt.toISOString(),
+      deviceTime: input.deviceTime ? new Date(input.deviceTime).toISOString() : null,
+      location,
+      earlierLocations: input.method === 'in_person' ? facts.earlier : [],
+    });
+    return {
+      created: true,
+      visit: {
+        id: input.id,
+        elderId: elder.id,
+        visitor: { id: visitor.id, name: visitor.name, type: visitor.type as VisitorType },
+        visitedAt: new Date(visitedAt).toISOString(),
+        enteredAt: enteredAt.toISOString(),
+        deviceTime: input.deviceTime ? new Date(input.deviceTime).toISOString() : null,
+        method: input.method,
+        template: { key: template.key, version: template.version, name: template.name },
+        answers: input.answers,
+        emergency: input.emergency,
+        emergencyNote: input.emergencyNote ?? null,
+        checklist,
+        location,
+        attachments: attachments.map((a) => ({
+          id: a.id,
+          kind: a.kind,
+          mime: a.mime,
+          size: a.size,
+          sha256: a.sha256,
+        })),
+        findings: findings.map((f) => ({
+          id: f.id,
+          type: f.type,
+          severity: f.severity,
+          title: f.title,
+          source: f.source,
+          status: 'open',
+        })),
+        proof: {
+          receivedAt: enteredAt.toISOString(),
+          deviceTime: input.deviceTime ? new Date(input.deviceTime).toISOString() : null,
+          clockSkewMinutes: proof.clockSkewMinutes,
+          location,
+          flags: proof.flags,
+        },
+      },
+    };
+  }
+
+  /**
+   * Who recorded it: a visitor for an elder assigned to them (the visitor is themselves), or
+   * village/township staff naming an active visitor who covers the elder's village.
+   */
+  private recorder(
+    ctx: RequestContext,
+    visitorId: string | undefined,
+    elder: ElderForVisit,
+    facts: RecordingFacts,
+  ): { id: string; name: string; type: string } {
+    if (ctx.actor.role === 'visitor') {
+      const own = facts.own;
+      if (!own) throw forbidden('您的账号尚未关联探访人员，请联系村（社区）工作人员');
+      if (visitorId && visitorId !== own.id) throw forbidden('探访人员只能录入本人的探访记录');
+      if (!own.assigned) throw forbidden('您不是该老年人的探访人员，不能录入其探访记录');
+      return own;
+    }
+    if (!visitorId) throw badRequest('请选择实际探访的探访人员', 'visitorId');
+    const named = facts.named;
+    if (!named || named.status !== 'active' || !elder.village_code.startsWith(named.region_code))
+      throw badRequest('探访人员不存在、已离岗，或不负责该老年人所在的村（社区）', 'visitorId');
+    return named;
   }
 
   /** `GET /api/visits/:id` (the read is logged). */
@@ -348,29 +444,9 @@ export class VisitsService {
   }
 
   /** The campaign checks in force at `visitedAt` for this elder (union by key). */
-  private async checklistInForce(
-    elder: ElderForVisit,
-    visitedAt: string,
-  ): Promise<ChecklistItem[]> {
-    const at = Date.parse(visitedAt);
-    const rules = await listCampaignRulesFor(
-      this.db,
-      [elder.village_code],
-      new Date(at).toISOString(),
-      new Date(at + 1).toISOString(),
-    );
-    const profile = { tier: elder.tier as Tier, categories: elder.categories as Category[] };
-    const items = new Map<string, ChecklistItem>();
-    for (const rule of rules) {
-      if (!selects(rule, profile)) continue;
-      for (const item of rule.checklist) if (!items.has(item.key)) items.set(item.key, item);
-    }
-    return [...items.values()];
-  }
-
   /** Every attachment exists, is the elder's, and is not part of another visit. */
-  private async checkAttachments(ids: string[], elderId: string, visitId: string): Promise<void> {
-    if (ids.length === 0) return;
+  private async checkAttachments(ids: string[], elderId: string, visitId: string) {
+    if (ids.length === 0) return [];
     const rows = new Map((await findAttachmentsMeta(this.db, ids)).map((r) => [r.id, r]));
     for (const id of ids) {
       const row = rows.get(id);
@@ -379,6 +455,7 @@ export class VisitsService {
       if (row.visit_id && row.visit_id !== visitId)
         throw badRequest(`附件 ${id} 已用于其他探访记录`, 'attachmentIds');
     }
+    return ids.map((id) => rows.get(id)!);
   }
 
   /** Shapes visits for the API, with their visitor, files, findings and proof flags. */
@@ -406,6 +483,8 @@ export class VisitsService {
         r.method === 'in_person'
           ? (locatedBy.get(r.elder_id) ?? [])
               .filter((v) => v.id !== r.id && v.visited_at < r.visited_at)
+              // The reference is the last 50 in-person visits before this one, as when recorded.
+              .slice(-50)
               .map((v) => v.location as VisitLocation)
           : [];
       const proof = proofFlags({
