@@ -28,13 +28,20 @@ export function launch(): Promise<Browser> {
   });
 }
 
+let baseUrl: string | undefined;
+
+/** The server this test file talks to (set by setup/per-file.ts). */
+export function setBaseUrl(url: string): void {
+  baseUrl = url;
+}
+
 /** A fresh browser context at the given size, with the Chinese locale. */
 export function newContext(
   browser: Browser,
   size: keyof typeof VIEWPORTS,
 ): Promise<BrowserContext> {
   return browser.newContext({
-    baseURL: inject('baseUrl'),
+    baseURL: baseUrl,
     viewport: VIEWPORTS[size],
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',

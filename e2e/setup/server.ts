@@ -1,6 +1,7 @@
 /**
- * Starts the real server (built by `npm test`'s build step) on a fresh data directory, so the
- * demo loads, and makes sure Chromium is there. With CI=true nothing is ever skipped.
+ * Starts the real server (built by `npm test`'s build step): once to load the demo into a
+ * template data directory, then once per test file on a copy of it. Makes sure Chromium is there.
+ * With CI=true nothing is ever skipped.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -12,7 +13,8 @@ import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    baseUrl: string;
+    /** A data directory with the regions and the demo loaded (copied for each test file). */
+    templateDir: string;
     demoPassword: string;
   }
 }
@@ -70,10 +72,14 @@ async function waitForHealth(
   throw new Error(`服务器 120 秒内未就绪：\n${output()}`);
 }
 
-export default async function setup(project: TestProject) {
-  ensureChromium();
-  fs.mkdirSync(path.join(ROOT, 'e2e/artifacts'), { recursive: true });
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tanfang-e2e-'));
+/** A running server on a data directory. */
+export interface RunningServer {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+/** Starts the built server on `dataDir`; resolves once it answers /api/health. */
+export async function startServer(dataDir: string, logFile?: string): Promise<RunningServer> {
   const port = await freePort();
   let log = '';
   const child = spawn(
@@ -94,14 +100,34 @@ export default async function setup(project: TestProject) {
   );
   child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  await waitForHealth(baseUrl, child, () => log);
-  fs.writeFileSync(path.join(ROOT, 'e2e/artifacts/server.log'), log);
-  project.provide('baseUrl', baseUrl);
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, child, () => log);
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      if (logFile) fs.writeFileSync(logFile, log);
+    },
+  };
+}
+
+/**
+ * Builds the demo once: a server starts on a fresh data directory (regions and demo load), then
+ * stops. Each test file copies that directory and runs its own server on the copy
+ * (`setup/per-file.ts`), so no file sees what another file changed.
+ */
+export default async function setup(project: TestProject) {
+  ensureChromium();
+  fs.mkdirSync(path.join(ROOT, 'e2e/artifacts'), { recursive: true });
+  const templateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tanfang-e2e-template-'));
+  const server = await startServer(templateDir, path.join(ROOT, 'e2e/artifacts/server.log'));
+  await server.stop();
+  project.provide('templateDir', templateDir);
   project.provide('demoPassword', DEMO_PASSWORD);
   return async () => {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(templateDir, { recursive: true, force: true });
   };
 }

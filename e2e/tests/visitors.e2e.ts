@@ -17,37 +17,6 @@ beforeAll(async () => {
   browser = await launch();
 });
 afterAll(async () => {
-  // Give 东岔村 back to the demo's own visitor, so the files after this one (the visitor's
-  // worklist) find the demo as it was.
-  if (browser) {
-    await withPage('desktop', async (page) => {
-      await login(page, 'demo-village');
-      const me = await (await page.request.get('/api/auth/me')).json();
-      const headers = { 'x-csrf-token': me.csrfToken as string };
-      const visitors = await (
-        await page.request.get('/api/visitors', { params: { q: '王桂兰' } })
-      ).json();
-      const own = (visitors.items as { id: string; name: string }[]).find(
-        (v) => v.name === '王桂兰',
-      );
-      if (!own) return;
-      const body = {
-        scope: { kind: 'village', villageCode: '210624101201' },
-        toVisitorId: own.id,
-        reason: '测试结束，恢复演示分配',
-      };
-      const preview = await page.request.post('/api/assignments/reassign/preview', {
-        data: body,
-        headers,
-      });
-      if (!preview.ok()) return;
-      const { expectedAssignmentIds } = await preview.json();
-      await page.request.post('/api/assignments/reassign', {
-        data: { ...body, expectedAssignmentIds },
-        headers,
-      });
-    });
-  }
   await browser?.close();
 });
 

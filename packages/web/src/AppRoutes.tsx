@@ -10,6 +10,7 @@ import { canEditElders, canImportElders, canReadElders } from './pages/elders/pe
 import { canReadVisitRules } from './pages/policies/permissions';
 import { canReadVisitors } from './pages/visitors/permissions';
 import { canReadFindings } from './pages/visits/permissions';
+import { canReadTemplates } from './pages/templates/permissions';
 import { canReadWorklist } from './pages/worklist/permissions';
 
 // Each area is its own chunk, so a visitor's phone loads the field app without the console.
@@ -29,6 +30,7 @@ const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage'));
 const WorklistPage = lazy(() => import('./pages/worklist/WorklistPage'));
 const FieldApp = lazy(() => import('./field/FieldApp'));
 const FindingsPage = lazy(() => import('./pages/visits/FindingsPage'));
+const TemplatesPage = lazy(() => import('./pages/templates/TemplatesPage'));
 const VisitPrintPage = lazy(() => import('./pages/visits/VisitPrintPage'));
 const YearVisitsPrintPage = lazy(() => import('./pages/visits/YearVisitsPrintPage'));
 
@@ -243,6 +245,16 @@ export function AppRoutes() {
               <RequireRole allow={canReadVisitRules}>
                 <Lazy>
                   <PoliciesPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="templates"
+            element={
+              <RequireRole allow={canReadTemplates}>
+                <Lazy>
+                  <TemplatesPage />
                 </Lazy>
               </RequireRole>
             }

@@ -10,6 +10,7 @@ import {
   MenuFoldOutlined,
   MenuUnfoldOutlined,
   NotificationOutlined,
+  ProfileOutlined,
   SolutionOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -22,6 +23,7 @@ import { canReadElders } from '../pages/elders/permissions';
 import { canReadVisitRules } from '../pages/policies/permissions';
 import { canReadVisitors } from '../pages/visitors/permissions';
 import { canReadFindings } from '../pages/visits/permissions';
+import { canReadTemplates } from '../pages/templates/permissions';
 import { canReadWorklist } from '../pages/worklist/permissions';
 
 type MenuItem = NonNullable<MenuProps['items']>[number];
@@ -43,6 +45,9 @@ function menuItemsFor(role: Role): MenuItem[] {
   if (canReadVisitRules(role)) {
     items.push({ key: '/policies', icon: <CalendarOutlined />, label: '探访规则' });
     items.push({ key: '/campaigns', icon: <NotificationOutlined />, label: '专项探访' });
+  }
+  if (canReadTemplates(role)) {
+    items.push({ key: '/templates', icon: <ProfileOutlined />, label: '探访表' });
   }
   if (canManageUsers(role))
     items.push({ key: '/users', icon: <TeamOutlined />, label: '用户管理' });

@@ -3,6 +3,7 @@ import {
   EditOutlined,
   EyeInvisibleOutlined,
   EyeOutlined,
+  FormOutlined,
   PrinterOutlined,
   SwapOutlined,
 } from '@ant-design/icons';
@@ -53,6 +54,9 @@ import { ElderScheduleCard } from '../worklist/ElderScheduleCard';
 import { useQueryState } from '../../lib/useQueryState';
 import { ElderFindingsSection } from '../visits/ElderFindingsSection';
 import { ElderVisitsSection } from '../visits/ElderVisitsSection';
+import { PaperVisitModal } from '../visits/PaperVisitModal';
+import { canEnterPaperVisits } from '../visits/paperVisit';
+import { chinaYear } from '../visits/visitText';
 
 type Change = ElderDto['changes'][number];
 
@@ -217,6 +221,9 @@ export default function ElderPage() {
   const [revealed, setRevealed] = useState<ElderReveal | null>(null);
   const [revealOpen, setRevealOpen] = useState(false);
   const [statusOpen, setStatusOpen] = useState(false);
+  const [paperOpen, setPaperOpen] = useState(false);
+  // Bumped after a paper visit is entered, so 探访记录 loads again.
+  const [visitsVersion, setVisitsVersion] = useState(0);
   const { get: getQuery, update: updateQuery } = useQueryState();
 
   useEffect(() => {
@@ -333,6 +340,15 @@ export default function ElderPage() {
                 状态变更
               </Button>
             )}
+            {canEnterPaperVisits(me.role) && (
+              <Button
+                icon={<FormOutlined />}
+                onClick={() => setPaperOpen(true)}
+                data-testid="paper-visit-open"
+              >
+                录入探访记录
+              </Button>
+            )}
             <Button
               icon={<PrinterOutlined />}
               onClick={() => navigate(`/elders/${elder.id}/print`)}
@@ -409,7 +425,7 @@ export default function ElderPage() {
           {
             key: 'visits',
             label: '探访记录',
-            children: <ElderVisitsSection elderId={elder.id} />,
+            children: <ElderVisitsSection key={visitsVersion} elderId={elder.id} />,
           },
           {
             key: 'findings',
@@ -430,6 +446,17 @@ export default function ElderPage() {
           setRevealOpen(false);
         }}
       />
+      {paperOpen && (
+        <PaperVisitModal
+          elder={elder}
+          onClose={() => setPaperOpen(false)}
+          onSaved={(visit) => {
+            setPaperOpen(false);
+            setVisitsVersion((v) => v + 1);
+            updateQuery({ tab: 'visits', year: chinaYear(visit.visitedAt), visit: visit.id });
+          }}
+        />
+      )}
       {statusOpen && (
         <StatusChangeModal
           open
