@@ -38,6 +38,7 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, errorMessage } from '../../api';
+import { useCurrentUser } from '../../auth/useAuth';
 import { VisitFormRenderer } from '../../components/visitForm/VisitFormRenderer';
 import { setSignature } from '../../components/visitForm/formModel';
 import { visitApi } from '../../field/visit/visitApi';
@@ -95,6 +96,7 @@ export interface PaperVisitModalProps {
  * double click or a retry stores one record.
  */
 export function PaperVisitModal({ elder, onClose, onSaved }: PaperVisitModalProps) {
+  const me = useCurrentUser();
   const { message } = App.useApp();
   const [visitId] = useState(() => uuidv7());
   const [sources, setSources] = useState<Sources | null>(null);
@@ -120,8 +122,11 @@ export function PaperVisitModal({ elder, onClose, onSaved }: PaperVisitModalProp
   useEffect(() => {
     let cancelled = false;
     const village = elder.village.code;
+    // Township staff also see the visitors registered for the whole township (a social worker),
+    // who cover the village too; village staff see their village's.
+    const visitorRegion = me.jurisdiction.code.length < 12 ? village.slice(0, 9) : village;
     Promise.all([
-      visitorsApi.listVisitors({ region: village, status: 'active', pageSize: 200 }),
+      visitorsApi.listVisitors({ region: visitorRegion, status: 'active', pageSize: 200 }),
       visitApi.templates(),
       campaignsApi.listCampaigns({ region: village }),
       worklistApi.elderSchedule(elder.id).catch(() => null),
