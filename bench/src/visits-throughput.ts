@@ -81,10 +81,13 @@ async function prepare(
       })
       .execute();
     await database.db.updateTable('visitors').set({ user_id: id }).where('id', '=', v.id).execute();
+    // The elders they visit today (the data set has some who died during the year).
     const assigned = await database.db
       .selectFrom('assignments')
-      .select('elder_id')
-      .where('visitor_id', '=', v.id)
+      .innerJoin('elders', 'elders.id', 'assignments.elder_id')
+      .select('assignments.elder_id')
+      .where('assignments.visitor_id', '=', v.id)
+      .where('elders.status', '=', 'active')
       .execute();
     out.push({ user: username, elders: assigned.map((a) => a.elder_id) });
   }
@@ -186,7 +189,8 @@ async function load(
           const text = await r.text();
           if (r.status === 201 || r.status === 200) latencies.push(performance.now() - t);
           else {
-            const k = `${r.status} ${text.slice(0, 160)}`;
+            const code = /"code":"([a-z_]+)"/.exec(text)?.[1] ?? 'error';
+            const k = `${r.status} ${code}`;
             errors.set(k, (errors.get(k) ?? 0) + 1);
           }
         } catch (e) {
