@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   addDays,
   localDateOf,
+  localDateTimeOf,
   parsePeriodKey,
   periodOf,
   startOfLocalDate,
@@ -12,6 +13,7 @@ describe('periods in China time', () => {
   it('puts 23:30 UTC on the next local day', () => {
     expect(localDateOf(Date.parse('2026-11-21T16:30:00Z'))).toBe('2026-11-22');
     expect(localDateOf(Date.parse('2026-11-21T15:59:59Z'))).toBe('2026-11-21');
+    expect(localDateTimeOf(Date.parse('2026-11-21T16:30:00Z'))).toBe('2026-11-22 00:30');
     expect(new Date(startOfLocalDate('2026-11-22')).toISOString()).toBe('2026-11-21T16:00:00.000Z');
   });
 

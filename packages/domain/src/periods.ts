@@ -14,6 +14,12 @@ export function localDateOf(ms: number): string {
   return new Date(ms + OFFSET_MS).toISOString().slice(0, 10);
 }
 
+/** The local (UTC+8) date and time `YYYY-MM-DD HH:mm` of an instant in ms. */
+export function localDateTimeOf(ms: number): string {
+  const iso = new Date(ms + OFFSET_MS).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
 /** The instant (ms) at which a local date begins (00:00 UTC+8). */
 export function startOfLocalDate(date: string): number {
   return Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) - OFFSET_MS;

@@ -367,3 +367,20 @@ export async function currentPrimaryVisitors(
     ]),
   );
 }
+
+/** Whether the visitor holds an assignment (primary or backup) of the elder current on `today`. */
+export async function isAssigned(
+  db: Executor,
+  visitorId: string,
+  elderId: string,
+  today: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('assignments as a')
+    .select('a.id')
+    .where('a.visitor_id', '=', visitorId)
+    .where('a.elder_id', '=', elderId)
+    .where(currentOn(today))
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -16,7 +16,7 @@ import {
   parseInput,
 } from '../../http/errors.js';
 import { audit } from '../audit/audit.service.js';
-import { VISIT_RECORDERS, elderReadableBy, recordingAccess } from '../visits/visits.service.js';
+import { VISIT_RECORDERS, elderOfOwnVisitor, elderReadableBy } from '../visits/visits.service.js';
 import { sniffImage } from './image-sniff.js';
 import {
   attachmentContent,
@@ -72,7 +72,7 @@ export class AttachmentsService {
       throw forbidden('只有探访人员和村（社区）、乡镇（街道）工作人员可以上传探访照片和签字');
     const target =
       ctx.actor.role === 'visitor'
-        ? (await recordingAccess(this.db, ctx, query.elderId, undefined)).elder
+        ? await elderOfOwnVisitor(this.db, ctx, query.elderId)
         : await elderReadableBy(this.db, ctx, query.elderId);
     const declared = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
     if (!Buffer.isBuffer(body) || !(ATTACHMENT_MIME_TYPES as readonly string[]).includes(declared))

@@ -1,9 +1,9 @@
 import type { CampaignRule } from '@tanfang/domain';
-import { withinHours } from '@tanfang/domain';
+import { regionCodePath, withinHours } from '@tanfang/domain';
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from '../../context.js';
 import type { CampaignsTable } from '../../db/schema.js';
-import { enclosingCodes, withinOrAbove } from '../policies/policies.repository.js';
+import { withinOrAbove } from '../policies/policies.repository.js';
 
 /** A campaign row. */
 export type CampaignRow = Selectable<CampaignsTable>;
@@ -123,7 +123,7 @@ export async function listCampaignRulesFor(
   fromIso: string,
   toIso: string,
 ): Promise<CampaignRule[]> {
-  const codes = [...new Set(regionCodes.flatMap(enclosingCodes))];
+  const codes = [...new Set(regionCodes.flatMap(regionCodePath))];
   if (codes.length === 0) return [];
   const rows = await activeOverlapping(db, fromIso, toIso)
     .where('region_code', 'in', codes)

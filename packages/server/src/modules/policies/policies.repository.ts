@@ -1,4 +1,4 @@
-import type { PolicyRule } from '@tanfang/domain';
+import { regionCodePath, type PolicyRule } from '@tanfang/domain';
 import { sql, type Insertable, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Executor } from '../../context.js';
 import { escapeLike } from '../../db/like.js';
@@ -11,17 +11,6 @@ export type PolicyVersionRow = Selectable<VisitPolicyVersionsTable>;
 /** A policy version as inserted (cadence already serialised). */
 export type NewPolicyVersion = Insertable<VisitPolicyVersionsTable>;
 
-/** Region-code lengths of the levels, province to village. */
-const LEVEL_LENGTHS = [2, 4, 6, 9, 12];
-
-/**
- * The codes a rule's region may have to apply at `code`: each level's prefix of it, itself
- * included (for 210624101201: 21, 2106, 210624, 210624101, 210624101201).
- */
-export function enclosingCodes(code: string): string[] {
-  return LEVEL_LENGTHS.filter((n) => n <= code.length).map((n) => code.slice(0, n));
-}
-
 /**
  * `column` (a region code) lies within `code` or is one of the regions enclosing it: the records
  * seen from `code` looking down and up.
@@ -29,7 +18,7 @@ export function enclosingCodes(code: string): string[] {
 export function withinOrAbove(column: string, code: string): RawBuilder<SqlBool> {
   const ref = sql.ref(column);
   const within = sql<SqlBool>`${ref} like ${`${escapeLike(code)}%`}`;
-  const above = enclosingCodes(code);
+  const above = regionCodePath(code);
   return above.length === 0 ? within : sql<SqlBool>`(${within} or ${ref} in (${sql.join(above)}))`;
 }
 
@@ -181,7 +170,7 @@ export async function listPolicyRulesFor(
   db: Executor,
   regionCodes: string[],
 ): Promise<PolicyRule[]> {
-  const codes = [...new Set(regionCodes.flatMap(enclosingCodes))];
+  const codes = [...new Set(regionCodes.flatMap(regionCodePath))];
   if (codes.length === 0) return [];
   const rows = await ruleQuery(db).where('p.region_code', 'in', codes).execute();
   return rows.map(toPolicyRule);

@@ -224,19 +224,6 @@ export async function visitTimesInRegion(
   return q.execute();
 }
 
-/** The visitor record linked to a user account. */
-export async function visitorOfUser(
-  db: Executor,
-  userId: string,
-): Promise<{ id: string; name: string; type: string; region_code: string } | undefined> {
-  return db
-    .selectFrom('visitors')
-    .select(['id', 'name', 'type', 'region_code'])
-    .where('user_id', '=', userId)
-    .where('status', '=', 'active')
-    .executeTakeFirst();
-}
-
 /** The counties (6-digit codes) of a region: itself, its prefix, or those under it. */
 export async function countiesOf(db: Executor, prefix: string): Promise<string[]> {
   if (prefix.length >= 6) return [prefix.slice(0, 6)];

@@ -45,6 +45,7 @@ import type { Executor, RequestContext } from '../../context.js';
 import { badRequest, forbidden, notFound, parseInput } from '../../http/errors.js';
 import {
   currentPrimaryVisitors,
+  isAssigned,
   openAssignmentsOfVisitor,
 } from '../assignments/assignments.repository.js';
 import { audit } from '../audit/audit.service.js';
@@ -60,7 +61,6 @@ import {
   scheduleEldersByIds,
   scheduleEldersInRegion,
   statusHistoryOf,
-  visitorOfUser,
   visitTimesInRegion,
   type VisitTimesRow,
   visitsOfElders,
@@ -68,18 +68,10 @@ import {
   type ScheduleElderRow,
   type ScheduleVisitRow,
 } from './schedule.repository.js';
+import { visitorOfUser } from '../visitors/visitors.repository.js';
 
-/** Staff who watch a region's worklist. */
-const REGION_READERS: readonly Role[] = [
-  'village',
-  'township',
-  'county',
-  'city',
-  'admin',
-  'auditor',
-];
-/** Who reads due/overdue counts. */
-const SUMMARY_READERS: readonly Role[] = [
+/** Staff who read a region's worklists, counts and elders' plans. */
+const STAFF_READERS: readonly Role[] = [
   'village',
   'township',
   'county',
@@ -199,7 +191,7 @@ export class ScheduleService {
     rawQuery: unknown,
     now = Date.now(),
   ): Promise<RegionWorklistDto> {
-    if (!REGION_READERS.includes(ctx.actor.role)) throw forbidden('您的角色不能查看辖区探访任务');
+    if (!STAFF_READERS.includes(ctx.actor.role)) throw forbidden('您的角色不能查看辖区探访任务');
     const { region: asked } = parseInput(RegionQuery, rawQuery, 'query');
     const region = asked ?? ctx.actor.jurisdiction;
     if (!isWithinJurisdiction(region, ctx.actor.jurisdiction)) throw notFound('区域');
@@ -272,7 +264,7 @@ export class ScheduleService {
     rawQuery: unknown,
     now = Date.now(),
   ): Promise<ScheduleSummaryDto> {
-    if (!SUMMARY_READERS.includes(ctx.actor.role)) throw forbidden('您的角色不能查看探访统计');
+    if (!STAFF_READERS.includes(ctx.actor.role)) throw forbidden('您的角色不能查看探访统计');
     const query = parseInput(SummaryQuery, rawQuery, 'query');
     const region = query.region ?? ctx.actor.jurisdiction;
     if (!isWithinJurisdiction(region, ctx.actor.jurisdiction)) throw notFound('区域');
@@ -380,7 +372,7 @@ export class ScheduleService {
     now = Date.now(),
   ): Promise<ElderScheduleDto> {
     const visitor = ctx.actor.role === 'visitor';
-    if (!visitor && !SUMMARY_READERS.includes(ctx.actor.role))
+    if (!visitor && !STAFF_READERS.includes(ctx.actor.role))
       throw forbidden('您的角色不能查看探访计划');
     const { months } = parseInput(ElderScheduleQuery, rawQuery, 'query');
     if (!isUuid(elderId)) throw notFound('老年人记录');
@@ -431,9 +423,7 @@ export class ScheduleService {
 
   private async isAssignedToUser(userId: string, elderId: string, today: string): Promise<boolean> {
     const visitor = await visitorOfUser(this.db, userId);
-    if (!visitor) return false;
-    const assignments = await openAssignmentsOfVisitor(this.db, visitor.id, today);
-    return assignments.some((a) => a.elder_id === elderId);
+    return visitor !== undefined && (await isAssigned(this.db, visitor.id, elderId, today));
   }
 
   /** Presence of each elder from a date on (history read only where it matters). */

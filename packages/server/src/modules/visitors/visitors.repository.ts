@@ -222,3 +222,16 @@ export function linkableAccounts(db: Executor, within: string, region: string) {
     .limit(500)
     .execute();
 }
+
+/** The active visitor linked to a user account (who a signed-in 探访人员 is). */
+export async function visitorOfUser(
+  db: Executor,
+  userId: string,
+): Promise<{ id: string; name: string; type: string; region_code: string } | undefined> {
+  return db
+    .selectFrom('visitors')
+    .select(['id', 'name', 'type', 'region_code'])
+    .where('user_id', '=', userId)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+}

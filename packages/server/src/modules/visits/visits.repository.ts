@@ -39,33 +39,6 @@ export function findElderForVisit(db: Executor, id: string): Promise<ElderForVis
     .executeTakeFirst();
 }
 
-/** Whether the visitor holds an assignment (primary or backup) of the elder current on `today`. */
-export async function isAssigned(
-  db: Executor,
-  visitorId: string,
-  elderId: string,
-  today: string,
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('assignments')
-    .select('id')
-    .where('visitor_id', '=', visitorId)
-    .where('elder_id', '=', elderId)
-    .where('start_date', '<=', today)
-    .where((eb) => eb.or([eb('end_date', 'is', null), eb('end_date', '>', today)]))
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/** A visitor by id. */
-export function findVisitorBrief(db: Executor, id: string) {
-  return db
-    .selectFrom('visitors')
-    .select(['id', 'name', 'type', 'region_code', 'status'])
-    .where('id', '=', id)
-    .executeTakeFirst();
-}
-
 /** Visitors by id: id → name and type. */
 export async function visitorsByIds(
   db: Executor,

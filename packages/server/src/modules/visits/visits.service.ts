@@ -6,6 +6,7 @@ import {
   isUuid,
   isWithinJurisdiction,
   localDateOf,
+  parsePeriodKey,
   proofFlags,
   selects,
   startOfLocalDate,
@@ -31,19 +32,18 @@ import {
   parseInput,
 } from '../../http/errors.js';
 import { audit } from '../audit/audit.service.js';
-import { visitorOfUser } from '../schedule/schedule.repository.js';
+import { isAssigned } from '../assignments/assignments.repository.js';
+import { visitorOfUser } from '../visitors/visitors.repository.js';
 import type { TemplatesService } from '../templates/templates.service.js';
 import {
   attachmentsOfVisits,
   findAttachmentsMeta,
   findElderForVisit,
   findVisit,
-  findVisitorBrief,
   findingsOfVisits,
   insertVisitRecord,
   recordingFacts,
   type RecordingFacts,
-  isAssigned,
   locatedInPersonVisits,
   visitsOfElder,
   visitorsByIds,
@@ -91,39 +91,23 @@ export async function elderReadableBy(
 }
 
 /**
- * The elder and the visitor a visit may be recorded for: a visitor for an elder assigned to them
- * (the visitor is themselves), or village/township staff of the elder's jurisdiction for an active
- * visitor who covers the elder's village.
+ * The elder a signed-in 探访人员 may record for (and upload photos of): one assigned to them today.
+ * 403 naming why otherwise; 404 for an elder outside their jurisdiction.
  */
-export async function recordingAccess(
+export async function elderOfOwnVisitor(
   db: Executor,
   ctx: RequestContext,
   elderId: string,
-  visitorId: string | undefined,
   now = Date.now(),
-): Promise<{ elder: ElderForVisit; visitorId: string | null }> {
-  if (!VISIT_RECORDERS.includes(ctx.actor.role))
-    throw forbidden('只有探访人员和村（社区）、乡镇（街道）工作人员可以录入探访记录');
+): Promise<ElderForVisit> {
   const elder = await findElderForVisit(db, elderId);
   if (!elder || !isWithinJurisdiction(elder.village_code, ctx.actor.jurisdiction))
     throw notFound('老年人记录');
-  if (ctx.actor.role === 'visitor') {
-    const own = await visitorOfUser(db, ctx.actor.userId);
-    if (!own) throw forbidden('您的账号尚未关联探访人员，请联系村（社区）工作人员');
-    if (visitorId && visitorId !== own.id) throw forbidden('探访人员只能录入本人的探访记录');
-    if (!(await isAssigned(db, own.id, elderId, localDateOf(now))))
-      throw forbidden('您不是该老年人的探访人员，不能录入其探访记录');
-    return { elder, visitorId: own.id };
-  }
-  if (!visitorId) throw badRequest('请选择实际探访的探访人员', 'visitorId');
-  const visitor = await findVisitorBrief(db, visitorId);
-  if (
-    !visitor ||
-    visitor.status !== 'active' ||
-    !elder.village_code.startsWith(visitor.region_code)
-  )
-    throw badRequest('探访人员不存在、已离岗，或不负责该老年人所在的村（社区）', 'visitorId');
-  return { elder, visitorId: visitor.id };
+  const own = await visitorOfUser(db, ctx.actor.userId);
+  if (!own) throw forbidden('您的账号尚未关联探访人员，请联系村（社区）工作人员');
+  if (!(await isAssigned(db, own.id, elderId, localDateOf(now))))
+    throw forbidden('您不是该老年人的探访人员，不能录入其探访记录');
+  return elder;
 }
 
 /** The checks of the campaigns in force that select the elder (each item once). */
@@ -139,13 +123,6 @@ function checklistOf(
     for (const item of c.checklist) if (!items.has(item.key)) items.set(item.key, item);
   }
   return [...items.values()];
-}
-
-function chinaYearRange(year: number): [Date, Date] {
-  return [
-    new Date(startOfLocalDate(`${year}-01-01`)),
-    new Date(startOfLocalDate(`${year + 1}-01-01`)),
-  ];
 }
 
 /** Visit records (探访记录): recording (idempotent by the client's id) and reading. */
@@ -420,7 +397,10 @@ export class VisitsService {
   ): Promise<{ items: VisitDto[] }> {
     const elder = await elderReadableBy(this.db, ctx, elderId);
     const { year } = parseInput(ElderVisitsQuery, rawQuery, 'query');
-    const [from, to] = year ? chinaYearRange(year) : [null, null];
+    const period = year ? parsePeriodKey(String(year)) : undefined;
+    const [from, to] = period
+      ? [new Date(startOfLocalDate(period.start)), new Date(startOfLocalDate(period.end))]
+      : [null, null];
     const rows = await visitsOfElder(this.db, elder.id, from, to);
     await audit(this.db, ctx, {
       action: 'visit.list',

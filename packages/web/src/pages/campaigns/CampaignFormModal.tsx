@@ -35,9 +35,11 @@ import { useCurrentUser } from '../../auth/useAuth';
 import { RegionPicker } from '../../components/RegionPicker';
 import { schemaRule } from '../../lib/zodForm';
 import { placeIssues, serverIssues, type FieldPath } from '../policies/formIssues';
-import { CATEGORY_OPTIONS, METHOD_OPTIONS, TIER_OPTIONS } from '../policies/formOptions';
+import { METHOD_OPTIONS } from '../policies/formOptions';
 import { campaignsApi } from './campaignsApi';
-import { WITHIN_UNIT_LABELS, chinaNowWallClock, chinaWallClockToIso } from './campaignText';
+import { chinaInstant } from '../../lib/format';
+import { WITHIN_UNIT_LABELS, chinaNowWallClock } from './campaignText';
+import { SelectorFields } from '../policies/SelectorFields';
 
 /** One checklist row as typed: the code may be left empty. */
 interface ChecklistRow {
@@ -140,8 +142,8 @@ export function CampaignFormModal({ onClose, onSaved }: CampaignFormModalProps) 
       regionCode: values.regionCode,
       name: values.name ?? '',
       kind: values.kind,
-      startsAt: values.startsAt ? chinaWallClockToIso(values.startsAt) : undefined,
-      endsAt: values.endsAt ? chinaWallClockToIso(values.endsAt) : undefined,
+      startsAt: values.startsAt ? chinaInstant(values.startsAt) : undefined,
+      endsAt: values.endsAt ? chinaInstant(values.endsAt) : undefined,
       within: { value: values.withinValue ?? undefined, unit: values.withinUnit },
       tiers: values.tiers ?? [],
       categories: values.categories ?? [],
@@ -315,25 +317,7 @@ export function CampaignFormModal({ onClose, onSaved }: CampaignFormModalProps) 
               </Flex>
             </Form.Item>
           </Col>
-          <Col {...half}>
-            <Form.Item label="分级" name="tiers" extra="不选即适用于全部分级">
-              <Checkbox.Group options={TIER_OPTIONS} />
-            </Form.Item>
-          </Col>
-          <Col {...half}>
-            <Form.Item
-              label="类别"
-              name="categories"
-              extra="不选即适用于全部类别；选多项时具备其中之一即适用"
-            >
-              <Select
-                mode="multiple"
-                allowClear
-                options={CATEGORY_OPTIONS}
-                placeholder="全部类别"
-              />
-            </Form.Item>
-          </Col>
+          <SelectorFields />
           <Col span={24}>
             <Form.Item
               label="计入的探访方式"

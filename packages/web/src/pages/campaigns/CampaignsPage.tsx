@@ -31,7 +31,8 @@ import { canWriteCampaigns } from '../policies/permissions';
 import { CampaignFormModal } from './CampaignFormModal';
 import { CancelCampaignModal } from './CancelCampaignModal';
 import { campaignsApi, type CampaignState } from './campaignsApi';
-import { CAMPAIGN_STATE_LABELS, formatChinaTime, withinText } from './campaignText';
+import { chinaTime } from '../../lib/format';
+import { CAMPAIGN_STATE_LABELS, withinText } from './campaignText';
 
 const STATES: CampaignState[] = ['in_force', 'scheduled', 'ended', 'cancelled'];
 const isState = (value: string | undefined): value is CampaignState =>
@@ -78,7 +79,7 @@ function CampaignCard({
     {
       key: 'window',
       label: '起止时间',
-      children: `${formatChinaTime(campaign.startsAt)} 至 ${formatChinaTime(campaign.endsAt)}`,
+      children: `${chinaTime(campaign.startsAt)} 至 ${chinaTime(campaign.endsAt)}`,
     },
     {
       key: 'within',

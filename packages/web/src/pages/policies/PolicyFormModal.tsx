@@ -32,15 +32,14 @@ import { schemaRule } from '../../lib/zodForm';
 import { placeIssues, serverIssues, type FieldPath } from './formIssues';
 import {
   CADENCE_OPTIONS,
-  CATEGORY_OPTIONS,
   IN_PERSON_OPTIONS,
   METHOD_OPTIONS,
   NO_IN_PERSON,
   TEMPLATE_OPTIONS,
-  TIER_OPTIONS,
 } from './formOptions';
 import { policiesApi } from './policiesApi';
 import { firstOfNextMonth, nextChangeDate } from './policyText';
+import { SelectorFields } from './SelectorFields';
 
 /** The fields of the policy form; the cadence is split into its kind and its N days. */
 interface PolicyFormValues {
@@ -251,25 +250,7 @@ export function PolicyFormModal({
               <Input maxLength={60} placeholder="如：高风险对象每周探访" autoComplete="off" />
             </Form.Item>
           </Col>
-          <Col {...half}>
-            <Form.Item label="分级" name="tiers" extra="不选即适用于全部分级">
-              <Checkbox.Group options={TIER_OPTIONS} />
-            </Form.Item>
-          </Col>
-          <Col {...half}>
-            <Form.Item
-              label="类别"
-              name="categories"
-              extra="不选即适用于全部类别；选多项时具备其中之一即适用"
-            >
-              <Select
-                mode="multiple"
-                allowClear
-                options={CATEGORY_OPTIONS}
-                placeholder="全部类别"
-              />
-            </Form.Item>
-          </Col>
+          <SelectorFields />
           <Col {...half}>
             <Form.Item label="探访频次" required style={{ marginBottom: 0 }}>
               <Row gutter={8}>

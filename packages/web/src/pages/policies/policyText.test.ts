@@ -1,6 +1,7 @@
 import type { PolicyDto, PolicyVersionDto } from '@tanfang/domain';
 import { describe, expect, it } from 'vitest';
-import { formatChinaTime, withinText } from '../campaigns/campaignText';
+import { chinaTime } from '../../lib/format';
+import { withinText } from '../campaigns/campaignText';
 import { firstOfNextMonth, nextChangeDate, policyView, versionChanges } from './policyText';
 
 function version(overrides: Partial<PolicyVersionDto>): PolicyVersionDto {
@@ -97,7 +98,7 @@ describe('change dates', () => {
 
 describe('campaign text', () => {
   it('shows instants in China time and the repeating time limit in words', () => {
-    expect(formatChinaTime('2026-11-21T16:00:00.000Z')).toBe('2026-11-22 00:00');
+    expect(chinaTime('2026-11-21T16:00:00.000Z')).toBe('2026-11-22 00:00');
     expect(withinText({ value: 48, unit: 'hours' })).toBe(
       '开始后 48 小时内探访一次，此后每 48 小时一轮，直至专项结束',
     );

@@ -22,7 +22,8 @@ import { useLoad } from '../worklist/useLoad';
 import { FindingTag } from './FindingTags';
 import { ProofPanel } from './ProofPanel';
 import { VisitAnswersView } from './VisitAnswersView';
-import { chinaTime, chinaYear, visitMethodLabel } from './visitText';
+import { chinaTime } from '../../lib/format';
+import { chinaYear, visitMethodLabel } from './visitText';
 import { loadTemplatesOf, templateKeyOf, visitsApi } from './visitsApi';
 import './visits.css';
 

@@ -4,6 +4,7 @@ import {
   TIER_LABELS,
   VISITOR_TYPE_LABELS,
   checkAnswers,
+  localDateTimeOf,
   prefilledAnswers,
   uuidv7,
   type AnswerIssue,
@@ -38,6 +39,7 @@ import {
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ApiError, errorMessage } from '../../api';
+import { chinaInstant } from '../../lib/format';
 import { useCurrentUser } from '../../auth/useAuth';
 import { VisitFormRenderer } from '../../components/visitForm/VisitFormRenderer';
 import { setSignature } from '../../components/visitForm/formModel';
@@ -45,14 +47,7 @@ import { visitApi } from '../../field/visit/visitApi';
 import { campaignsApi } from '../campaigns/campaignsApi';
 import { visitorsApi } from '../visitors/api';
 import { worklistApi } from '../worklist/worklistApi';
-import {
-  chinaInstant,
-  chinaWallClock,
-  checklistAt,
-  defaultTemplate,
-  visitorsCovering,
-  withoutStaleChecks,
-} from './paperVisit';
+import { checklistAt, defaultTemplate, visitorsCovering, withoutStaleChecks } from './paperVisit';
 import { loadTemplate } from './visitsApi';
 
 const WALL_CLOCK = 'YYYY-MM-DD HH:mm';
@@ -106,7 +101,7 @@ export function PaperVisitModal({ elder, onClose, onSaved }: PaperVisitModalProp
   const [templateError, setTemplateError] = useState<string | null>(null);
   const [visitorId, setVisitorId] = useState<string | undefined>(undefined);
   const [visitedAt, setVisitedAt] = useState<Dayjs | null>(() =>
-    dayjs(chinaWallClock(Date.now()), WALL_CLOCK),
+    dayjs(localDateTimeOf(Date.now()), WALL_CLOCK),
   );
   const [method, setMethod] = useState<VisitMethod | null>(null);
   const [answers, setAnswers] = useState<Answers>({});

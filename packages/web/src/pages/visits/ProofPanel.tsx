@@ -1,7 +1,8 @@
 import type { VisitDto } from '@tanfang/domain';
 import { Flex, Image, Space, Tag, Typography } from 'antd';
 import { WarningOutlined } from '@ant-design/icons';
-import { chinaTime, locationText } from './visitText';
+import { chinaTime } from '../../lib/format';
+import { locationText } from './visitText';
 import { attachmentUrl } from './visitsApi';
 
 /**

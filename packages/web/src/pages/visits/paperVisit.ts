@@ -63,19 +63,6 @@ export function visitorsCovering(
   return visitors.filter((v) => v.status === 'active' && villageCode.startsWith(v.region.code));
 }
 
-const CHINA_OFFSET_MS = 8 * 3_600_000;
-
-/** An instant as China wall-clock `YYYY-MM-DD HH:mm`. */
-export function chinaWallClock(ms: number): string {
-  const iso = new Date(ms + CHINA_OFFSET_MS).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
-}
-
-/** A China wall-clock `YYYY-MM-DD HH:mm` as an instant with its offset (`…T09:30:00+08:00`). */
-export function chinaInstant(wallClock: string): string {
-  return `${wallClock.slice(0, 10)}T${wallClock.slice(11, 16)}:00+08:00`;
-}
-
 /** Roles that enter a visit made on paper (the visits service's staff recorders). */
 export function canEnterPaperVisits(role: Role): boolean {
   return role === 'village' || role === 'township';

@@ -10,17 +10,6 @@ import {
   type VisitLocation,
 } from '@tanfang/domain';
 
-const CHINA_OFFSET_MS = 8 * 3_600_000;
-
-/** An instant as China time `YYYY-MM-DD HH:mm` (whatever the browser's zone), or a dash. */
-export function chinaTime(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  const local = new Date(ms + CHINA_OFFSET_MS).toISOString();
-  return `${local.slice(0, 10)} ${local.slice(11, 16)}`;
-}
-
 /** The China date `YYYY-MM-DD` of an instant. */
 export function chinaDate(iso: string): string {
   return localDateOf(Date.parse(iso));
