@@ -4,6 +4,11 @@
  * database, raw single-row INSERT throughput into `visits`, to show the API's share of it.
  * Target (PostgreSQL): ≥ 1,500 visits/s sustained for 60 s at p99 < 100 ms. PGlite is reported.
  *
+ * The target is measured with the clients paced at 1,500 visits/s in all (7.5/s each). With 200
+ * clients that each send again the moment they are answered, Little's law ties the two figures:
+ * 1,500/s from 200 clients means 133 ms per request on average, so p99 < 100 ms would need over
+ * 2,000/s. That closed loop is run too, as the saturation throughput.
+ *
  * Run: BENCH_DATABASE_URL=postgres://… npm run bench:visits   (BENCH_SECONDS to shorten)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -27,6 +32,9 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PASSWORD = 'bench-password-2026';
 const CLIENTS = Number(process.env['BENCH_CLIENTS'] ?? 200);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 60);
+const SATURATION_SECONDS = Number(process.env['BENCH_SATURATION_SECONDS'] ?? 20);
+/** The offered load on PostgreSQL: the target, 1,500 visits/s. */
+const RATE = Number(process.env['BENCH_RATE'] ?? 1500);
 const ANSWERS = prefilledAnswers(DANDONG_2023);
 
 function freePort(): Promise<number> {
@@ -143,20 +151,34 @@ async function login(url: string, username: string): Promise<{ cookie: string; c
   return { cookie, csrf: me.csrfToken };
 }
 
-/** 200 clients submitting visits for `seconds`; returns per-request latencies and errors. */
+/**
+ * The clients submitting visits for `seconds`; returns per-request latencies and errors.
+ * With `rate` (visits/s over all clients) each client sends on a fixed schedule, one request at a
+ * time, and a latency counts from when the request was due (so a server that falls behind is
+ * charged for the wait, not hidden by it); without, each client sends again as soon as answered
+ * (the saturation throughput).
+ */
 async function load(
   url: string,
   clients: { cookie: string; csrf: string; elders: string[] }[],
   seconds: number,
+  rate?: number,
 ): Promise<{ latencies: number[]; errors: Map<string, number>; elapsed: number }> {
   const latencies: number[] = [];
   const errors = new Map<string, number>();
-  const end = performance.now() + seconds * 1000;
   const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  const interval = rate ? (1000 * clients.length) / rate : 0;
   await Promise.all(
     clients.map(async (c, ci) => {
       let n = 0;
-      while (performance.now() < end) {
+      // Clients start spread over one interval, so the load is even from the first second.
+      let due = t0 + (interval * ci) / clients.length;
+      while (due < end && performance.now() < end) {
+        if (interval > 0) {
+          const wait = due - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        }
         const elderId = c.elders[(n + ci) % c.elders.length]!;
         n++;
         const now = Date.now();
@@ -175,7 +197,8 @@ async function load(
             capturedAt: new Date(now).toISOString(),
           },
         });
-        const t = performance.now();
+        const t = interval > 0 ? due : performance.now();
+        due += interval;
         try {
           const r = await fetch(`${url}/api/visits`, {
             method: 'POST',
@@ -251,28 +274,48 @@ async function benchOne(
     const sessions = [];
     for (const c of clients) sessions.push({ ...(await login(url, c.user)), elders: c.elders });
     console.log(`${kind}: ${sessions.length} 个客户端提交探访 ${SECONDS} 秒…`);
-    const r = await load(url, sessions, SECONDS);
+    const pg = kind.startsWith('PostgreSQL');
+    const sat = await load(url, sessions, SATURATION_SECONDS);
+    const satRate = sat.latencies.length / sat.elapsed;
+    // PostgreSQL is held to the target rate; PGlite is paced at half of what it saturates at.
+    const offered = pg ? RATE : Math.round(satRate / 2);
+    console.log(
+      `${kind}: 饱和 ${satRate.toFixed(0)} 条/秒；按 ${offered} 条/秒匀速提交 ${SECONDS} 秒…`,
+    );
+    const r = await load(url, sessions, SECONDS, offered);
     const rate = r.latencies.length / r.elapsed;
-    const errors = [...r.errors.entries()].map(([k, v]) => `${k}×${v}`).join(', ');
+    const errorsOf = (m: Map<string, number>) =>
+      [...m.entries()].map(([k, v]) => `${k}×${v}`).join(', ');
+    const errors = errorsOf(r.errors);
+    const satErrors = errorsOf(sat.errors);
     const rows: Row[] = [
       {
-        what: `POST /api/visits, ${sessions.length} concurrent clients, ${SECONDS} s${errors ? ` (errors: ${errors})` : ''}`,
+        what: `POST /api/visits, ${sessions.length} clients paced at ${offered}/s in all, ${SECONDS} s; latency from when each was due${errors ? ` (errors: ${errors})` : ''}`,
         database: kind,
         n: r.latencies.length,
         p50: percentile(r.latencies, 50),
         p95: percentile(r.latencies, 95),
         p99: percentile(r.latencies, 99),
         unit: 'ms',
-        target: kind.startsWith('PostgreSQL') ? 'p99 < 100 ms' : undefined,
+        target: pg ? 'p99 < 100 ms' : undefined,
       },
       {
-        what: 'visits accepted per second',
+        what: `visits accepted per second at that pace`,
         database: kind,
         n: r.latencies.length,
         p50: rate,
         p95: rate,
         unit: 'visits/s',
-        target: kind.startsWith('PostgreSQL') ? '≥ 1,500/s' : undefined,
+        target: pg ? '≥ 1,500/s' : undefined,
+      },
+      {
+        what: `saturation: ${sessions.length} clients each sending again when answered, ${SATURATION_SECONDS} s${satErrors ? ` (errors: ${satErrors})` : ''}`,
+        database: kind,
+        n: sat.latencies.length,
+        p50: satRate,
+        p95: satRate,
+        p99: percentile(sat.latencies, 99),
+        unit: 'visits/s',
       },
     ];
     if (rawUrl) {
@@ -282,7 +325,7 @@ async function benchOne(
         Math.min(SECONDS, 20),
       );
       rows.push({
-        what: `raw single-row INSERT into visits (${CLIENTS} loops, pool of 10); the API reaches ${((100 * rate) / raw.rate).toFixed(0)}% of it`,
+        what: `raw single-row INSERT into visits (${CLIENTS} loops, pool of 10); the API at saturation reaches ${((100 * satRate) / raw.rate).toFixed(0)}% of it`,
         database: kind,
         n: 1,
         p50: raw.rate,

@@ -26,22 +26,32 @@ export async function insertSession(
     .execute();
 }
 
-/** A live session with its user, or undefined when absent or expired. */
-export async function findLiveSession(
+/** A live session with its user. */
+export interface LiveSession {
+  csrfToken: string;
+  lastSeenAt: Date;
+  user: UserRow;
+}
+
+/** The live sessions among these id hashes, by hash (absent or expired ones are missing). */
+export async function findLiveSessions(
   db: Executor,
-  idHash: string,
-): Promise<{ csrfToken: string; lastSeenAt: Date; user: UserRow } | undefined> {
-  const row = await db
+  idHashes: string[],
+): Promise<Map<string, LiveSession>> {
+  const rows = await db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .selectAll('users')
-    .select(['sessions.csrf_token', 'sessions.last_seen_at'])
-    .where('sessions.id_hash', '=', idHash)
+    .select(['sessions.id_hash', 'sessions.csrf_token', 'sessions.last_seen_at'])
+    .where('sessions.id_hash', 'in', [...new Set(idHashes)])
     .where('sessions.expires_at', '>', new Date())
-    .executeTakeFirst();
-  if (!row) return undefined;
-  const { csrf_token, last_seen_at, ...user } = row;
-  return { csrfToken: csrf_token, lastSeenAt: last_seen_at, user };
+    .execute();
+  return new Map(
+    rows.map(({ id_hash, csrf_token, last_seen_at, ...user }) => [
+      id_hash,
+      { csrfToken: csrf_token, lastSeenAt: last_seen_at, user },
+    ]),
+  );
 }
 
 /** Slides a session's expiry forward. */

@@ -8,10 +8,12 @@ import { findUserByUsername, updateUser, type UserRow } from '../users/users.rep
 import {
   deleteExpiredSessions,
   deleteSession,
-  findLiveSession,
+  findLiveSessions,
+  type LiveSession,
   insertSession,
   touchSession,
 } from './auth.repository.js';
+import { Batcher } from '../../db/batcher.js';
 import { verifyPassword } from './passwords.js';
 import { RateLimiter } from './rate-limit.js';
 
@@ -47,6 +49,14 @@ export class AuthService {
   /** Failed logins per client address and per username, over five minutes. */
   private readonly perIp = new RateLimiter(30, 5 * 60_000);
   private readonly perUsername = new RateLimiter(10, 5 * 60_000);
+  /** Every request resolves its session: concurrent look-ups share one statement. */
+  private readonly sessions = new Batcher<string, LiveSession | undefined>(
+    async (hashes) => {
+      const found = await findLiveSessions(this.db, hashes);
+      return hashes.map((h) => found.get(h));
+    },
+    { maxBatch: 200, maxInFlight: 2 },
+  );
 
   constructor(
     private readonly db: Executor,
@@ -160,7 +170,7 @@ export class AuthService {
   async resolve(secret: string | undefined): Promise<ResolvedSession | undefined> {
     if (!secret || secret.length > 100) return undefined;
     const idHash = sha256(secret);
-    const found = await findLiveSession(this.db, idHash);
+    const found = await this.sessions.submit(idHash);
     if (!found || found.user.status !== 'active') return undefined;
     if (Date.now() - found.lastSeenAt.getTime() > 60_000)
       await touchSession(this.db, idHash, this.expiry());

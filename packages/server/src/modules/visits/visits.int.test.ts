@@ -125,6 +125,60 @@ describeEachDatabase('recording visits', (env) => {
     expect(after.findings - before.findings).toBe(1);
   });
 
+  it('records many different visits arriving at once, each with its own findings and audit entry, and the retries among them once', async () => {
+    const unsafe = { ...prefilledAnswers(DANDONG_2023), gas_safety: { value: 'unsafe' } };
+    const bodies = Array.from({ length: 16 }, (_, i) =>
+      buildVisit(i % 2 === 0 ? elderId : otherElderId, {
+        visitedAt: iso((i + 2) * HOUR),
+        ...(i % 4 === 0 ? { answers: unsafe } : {}),
+      }),
+    );
+    const retried = bodies[3]!;
+    const before = await counts();
+    const audited = async () =>
+      Number(
+        (
+          await env()
+            .database.db.selectFrom('audit_log')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('action', '=', 'visit.create')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const auditBefore = await audited();
+    const answers = await Promise.all(
+      [...bodies, retried, retried].map((b) => visitor.post('/api/visits', b)),
+    );
+    answers.slice(0, 16).forEach((res, i) => {
+      if (i !== 3) expect(res.statusCode, res.body).toBe(201);
+      expect(res.json()).toMatchObject({
+        id: bodies[i]!.id,
+        elderId: bodies[i]!.elderId,
+        visitedAt: bodies[i]!.visitedAt,
+        findings: i % 4 === 0 ? [{ type: 'safety_hazard', source: expect.any(String) }] : [],
+      });
+    });
+    const forRetried = [answers[3]!, answers[16]!, answers[17]!];
+    expect(forRetried.map((r) => r.statusCode).sort()).toEqual([200, 200, 201]);
+    for (const r of forRetried) expect(r.json().id).toBe(retried.id);
+    const after = await counts();
+    expect(after.visits - before.visits).toBe(16);
+    expect(after.findings - before.findings).toBe(4);
+    expect((await audited()) - auditBefore).toBe(16);
+    const stored = await env()
+      .database.db.selectFrom('visits')
+      .select(['id', 'elder_id'])
+      .where(
+        'id',
+        'in',
+        bodies.map((b) => b.id),
+      )
+      .execute();
+    expect(new Map(stored.map((r) => [r.id, r.elder_id]))).toEqual(
+      new Map(bodies.map((b) => [b.id, b.elderId])),
+    );
+  });
+
   it('refuses the same visit id for another elder', async () => {
     const body = buildVisit(elderId);
     expect((await visitor.post('/api/visits', body)).statusCode).toBe(201);

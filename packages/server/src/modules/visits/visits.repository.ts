@@ -134,18 +134,35 @@ export interface RecordingFacts {
   earlier: VisitLocation[];
 }
 
-/** The facts `POST /api/visits` checks, in one statement (the hot path of recording). */
+/** What one recording asks of `recordingFacts`. */
+export interface RecordingFactsQuery {
+  elderId: string;
+  visitId: string;
+  userId: string;
+  /** The visitor staff named (null when a visitor records their own visit). */
+  visitorId: string | null;
+  /** China date of the recording (assignments in force). */
+  today: string;
+  visitedAt: Date;
+}
+
+/**
+ * The facts `POST /api/visits` checks, for many recordings in ONE statement (the hot path:
+ * concurrent submissions share it), in the order asked.
+ */
 export async function recordingFacts(
   db: Executor,
-  p: {
-    elderId: string;
-    visitId: string;
-    userId: string;
-    visitorId: string | null;
-    today: string;
-    visitedAt: Date;
-  },
-): Promise<RecordingFacts> {
+  queries: RecordingFactsQuery[],
+): Promise<RecordingFacts[]> {
+  const params = queries.map((q, idx) => ({
+    idx,
+    elder_id: q.elderId,
+    visit_id: q.visitId,
+    user_id: q.userId,
+    visitor_id: q.visitorId,
+    today: q.today,
+    visited_at: q.visitedAt.toISOString(),
+  }));
   const { rows } = await sql<{
     elder: ElderForVisit | null;
     registered: string | null;
@@ -159,34 +176,36 @@ export async function recordingFacts(
       (select row_to_json(e) from (
          select id, name, county_code, village_code, tier, categories, status,
                 to_char(status_since, 'YYYY-MM-DD') as status_since
-         from elders where id = ${p.elderId}::uuid) e) as elder,
+         from elders where id = p.elder_id) e) as elder,
       (select to_char(effective_date, 'YYYY-MM-DD') from elder_status_history
-         where elder_id = ${p.elderId}::uuid
+         where elder_id = p.elder_id
          order by case when status = 'active' then 0 else 1 end, effective_date limit 1) as registered,
-      (select elder_id from visits where id = ${p.visitId}::uuid) as existing_elder_id,
+      (select elder_id from visits where id = p.visit_id) as existing_elder_id,
       (select row_to_json(o) from (
          select v.id, v.name, v.type, exists (
            select 1 from assignments a
-           where a.visitor_id = v.id and a.elder_id = ${p.elderId}::uuid
-             and a.start_date <= ${p.today}::date
-             and (a.end_date is null or a.end_date > ${p.today}::date)) as assigned
-         from visitors v where v.user_id = ${p.userId}::uuid and v.status = 'active') o) as own,
+           where a.visitor_id = v.id and a.elder_id = p.elder_id
+             and a.start_date <= p.today
+             and (a.end_date is null or a.end_date > p.today)) as assigned
+         from visitors v where v.user_id = p.user_id and v.status = 'active') o) as own,
       (select row_to_json(n) from (
          select id, name, type, status, region_code from visitors
-         where id = ${p.visitorId}::uuid) n) as named,
+         where id = p.visitor_id) n) as named,
       (select coalesce(json_agg(json_build_object(
            'tiers', c.tiers, 'categories', c.categories, 'checklist', c.checklist)), '[]'::json)
          from campaigns c
          where c.status = 'active'
-           and (select village_code from elders where id = ${p.elderId}::uuid) like c.region_code || '%'
-           and c.starts_at <= ${p.visitedAt} and c.ends_at > ${p.visitedAt}) as campaigns,
+           and (select village_code from elders where id = p.elder_id) like c.region_code || '%'
+           and c.starts_at <= p.visited_at and c.ends_at > p.visited_at) as campaigns,
       (select coalesce(json_agg(l.location), '[]'::json) from (
          select location from visits
-         where elder_id = ${p.elderId}::uuid and method = 'in_person' and location is not null
-           and visited_at < ${p.visitedAt}
-         order by visited_at desc limit 50) l) as earlier`.execute(db);
-  const r = rows[0]!;
-  return {
+         where elder_id = p.elder_id and method = 'in_person' and location is not null
+           and visited_at < p.visited_at
+         order by visited_at desc limit 50) l) as earlier
+    from jsonb_to_recordset(${JSON.stringify(params)}::jsonb) as p(idx int, elder_id uuid,
+      visit_id uuid, user_id uuid, visitor_id uuid, today date, visited_at timestamptz)
+    order by p.idx`.execute(db);
+  return rows.map((r) => ({
     elder: r.elder,
     registered: r.registered,
     existingElderId: r.existing_elder_id,
@@ -194,67 +213,106 @@ export async function recordingFacts(
     named: r.named,
     campaigns: r.campaigns,
     earlier: r.earlier,
-  };
+  }));
 }
 
 /** A finding to write with its visit. */
 export type NewFinding = Omit<Insertable<FindingsTable>, 'status' | 'created_at'>;
 
+/** A visit to write, with what is written beside it. */
+export interface VisitRecord {
+  visit: {
+    id: string;
+    elder_id: string;
+    county_code: string;
+    village_code: string;
+    visitor_id: string;
+    visited_at: Date;
+    entered_at: Date;
+    method: string;
+    template_key: string;
+    template_version: number;
+    answers: unknown;
+    entered_by: string;
+    device_time: Date | null;
+    location: unknown;
+    emergency: boolean;
+    emergency_note: string | null;
+    checklist: unknown;
+    recorded_by_role: string;
+  };
+  findings: NewFinding[];
+  audit: AuditInsert;
+  /** Photos and signatures (uploaded before) to link to the visit. */
+  attachmentIds: string[];
+}
+
 /**
- * Writes a visit, its findings, its audit entry and the link of its attachments in ONE statement
- * (atomic on its own): nothing but the visit's insert happens when the id is already stored.
- * Returns whether the visit was new and how many attachments were linked (run it in a
- * transaction when attachments are linked, so a shortfall can roll it back).
+ * Writes visits, their findings, audit entries and the links of their attachments in ONE
+ * statement (atomic on its own). A visit whose id is already stored is skipped with all that
+ * belongs to it. Returns, per visit in order, whether it was new and how many attachments were
+ * linked (run it in a transaction when attachments are linked, so a shortfall can roll it back).
+ * The ids must be distinct.
  */
-export async function insertVisitRecord(
+export async function insertVisitRecords(
   db: Executor,
-  p: {
-    visit: Insertable<VisitsTable>;
-    findings: NewFinding[];
-    audit: AuditInsert;
-    attachmentIds: string[];
-  },
-): Promise<{ inserted: boolean; attached: number }> {
-  const v = p.visit;
-  const audit = { ...toRow(p.audit), detail: p.audit.detail };
-  const { rows } = await sql<{ inserted: number; attached: number }>`
-    with v as (
+  records: VisitRecord[],
+): Promise<{ inserted: boolean; attached: number }[]> {
+  const visits = records.map((r) => r.visit);
+  const findings = records.flatMap((r) => r.findings);
+  const audits = records.map((r) => ({ ...toRow(r.audit), detail: r.audit.detail }));
+  const attachments = records.flatMap((r) =>
+    r.attachmentIds.map((id) => ({ id, visit_id: r.visit.id, elder_id: r.visit.elder_id })),
+  );
+  const { rows } = await sql<{ id: string; attached: number }>`
+    with x as (
+      select * from jsonb_to_recordset(${JSON.stringify(visits)}::jsonb) as x(id uuid,
+        elder_id uuid, county_code text, village_code text, visitor_id uuid,
+        visited_at timestamptz, entered_at timestamptz, method text, template_key text,
+        template_version integer, answers jsonb, entered_by uuid, device_time timestamptz,
+        location jsonb, emergency boolean, emergency_note text, checklist jsonb,
+        recorded_by_role text)
+    ), v as (
       insert into visits (id, elder_id, county_code, village_code, visitor_id, visited_at,
         entered_at, method, template_key, template_version, answers, entered_by, device_time,
         location, emergency, emergency_note, checklist, recorded_by_role)
-      values (${v.id}, ${v.elder_id}, ${v.county_code}, ${v.village_code}, ${v.visitor_id ?? null},
-        ${v.visited_at}, ${v.entered_at ?? new Date()}, ${v.method}, ${v.template_key},
-        ${v.template_version}, ${v.answers ?? '{}'}::jsonb, ${v.entered_by ?? null},
-        ${v.device_time ?? null}, ${v.location ?? null}::jsonb, ${v.emergency ?? false},
-        ${v.emergency_note ?? null}, ${v.checklist ?? '[]'}::jsonb, ${v.recorded_by_role ?? null})
+      select id, elder_id, county_code, village_code, visitor_id, visited_at, entered_at, method,
+        template_key, template_version, answers, entered_by, device_time, location, emergency,
+        emergency_note, checklist, recorded_by_role
+      from x
       on conflict (id) do nothing
       returning id
     ), f as (
       insert into findings (id, visit_id, elder_id, county_code, village_code, type, severity,
         title, source, created_by)
-      select x.id, x.visit_id, x.elder_id, x.county_code, x.village_code, x.type, x.severity,
-        x.title, x.source, x.created_by
-      from jsonb_to_recordset(${JSON.stringify(p.findings)}::jsonb) as x(id uuid, visit_id uuid,
+      select y.id, y.visit_id, y.elder_id, y.county_code, y.village_code, y.type, y.severity,
+        y.title, y.source, y.created_by
+      from jsonb_to_recordset(${JSON.stringify(findings)}::jsonb) as y(id uuid, visit_id uuid,
         elder_id uuid, county_code text, village_code text, type text, severity text, title text,
         source text, created_by uuid)
-      where exists (select 1 from v)
+      where y.visit_id in (select id from v)
     ), a as (
       insert into audit_log (id, actor_id, actor_username, action, entity, entity_id, region_code,
         request_id, ip, detail)
-      select x.id, x.actor_id, x.actor_username, x.action, x.entity, x.entity_id, x.region_code,
-        x.request_id, x.ip, x.detail
-      from jsonb_to_recordset(${JSON.stringify([audit])}::jsonb) as x(id uuid, actor_id uuid,
+      select y.id, y.actor_id, y.actor_username, y.action, y.entity, y.entity_id, y.region_code,
+        y.request_id, y.ip, y.detail
+      from jsonb_to_recordset(${JSON.stringify(audits)}::jsonb) as y(id uuid, actor_id uuid,
         actor_username text, action text, entity text, entity_id text, region_code text,
         request_id text, ip text, detail jsonb)
-      where exists (select 1 from v)
+      where y.entity_id in (select id::text from v)
     ), att as (
-      update attachments set visit_id = ${v.id}::uuid
-      where id = any(${p.attachmentIds}::uuid[]) and elder_id = ${v.elder_id}::uuid
-        and visit_id is null and exists (select 1 from v)
-      returning id
+      update attachments t set visit_id = y.visit_id
+      from jsonb_to_recordset(${JSON.stringify(attachments)}::jsonb) as y(id uuid, visit_id uuid,
+        elder_id uuid)
+      where t.id = y.id and t.elder_id = y.elder_id and t.visit_id is null
+        and y.visit_id in (select id from v)
+      returning t.visit_id
     )
-    select (select count(*) from v)::int as inserted, (select count(*) from att)::int as attached`.execute(
-    db,
-  );
-  return { inserted: rows[0]!.inserted > 0, attached: rows[0]!.attached };
+    select v.id, (select count(*) from att where att.visit_id = v.id)::int as attached
+    from v`.execute(db);
+  const written = new Map(rows.map((r) => [r.id, r.attached]));
+  return visits.map((v) => ({
+    inserted: written.has(v.id),
+    attached: written.get(v.id) ?? 0,
+  }));
 }

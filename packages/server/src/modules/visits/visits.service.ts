@@ -31,6 +31,7 @@ import {
   notFound,
   parseInput,
 } from '../../http/errors.js';
+import { Batcher } from '../../db/batcher.js';
 import { audit } from '../audit/audit.service.js';
 import { isAssigned } from '../assignments/assignments.repository.js';
 import { visitorOfUser } from '../visitors/visitors.repository.js';
@@ -41,9 +42,11 @@ import {
   findElderForVisit,
   findVisit,
   findingsOfVisits,
-  insertVisitRecord,
+  insertVisitRecords,
   recordingFacts,
   type RecordingFacts,
+  type RecordingFactsQuery,
+  type VisitRecord,
   locatedInPersonVisits,
   visitsOfElder,
   visitorsByIds,
@@ -127,10 +130,53 @@ function checklistOf(
 
 /** Visit records (探访记录): recording (idempotent by the client's id) and reading. */
 export class VisitsService {
+  /** Concurrent recordings read their facts in one statement… */
+  private readonly facts = new Batcher<RecordingFactsQuery, RecordingFacts>(
+    (queries) => recordingFacts(this.db, queries),
+    { maxBatch: 200, maxInFlight: 2 },
+  );
+  /** …and write their visits (those without attachments) in one statement and one commit. */
+  private readonly writes = new Batcher<VisitRecord, boolean>(
+    (records) => this.writeMany(records),
+    {
+      maxBatch: 200,
+      maxInFlight: 2,
+    },
+  );
+
   constructor(
     private readonly db: Executor,
     private readonly templates: TemplatesService,
   ) {}
+
+  /**
+   * Writes a batch of visits; a visit whose id came twice in the batch is written once (the
+   * others answer as retries). Should the statement fail, each visit is written on its own, so
+   * one bad record fails alone.
+   */
+  private async writeMany(records: VisitRecord[]): Promise<(boolean | Error)[]> {
+    const first = new Map<string, number>();
+    records.forEach((r, i) => {
+      if (!first.has(r.visit.id)) first.set(r.visit.id, i);
+    });
+    const distinct = [...first.values()].map((i) => records[i]!);
+    let inserted: (boolean | Error)[];
+    try {
+      inserted = (await insertVisitRecords(this.db, distinct)).map((r) => r.inserted);
+    } catch (error) {
+      if (distinct.length === 1) throw error;
+      inserted = await Promise.all(
+        distinct.map((r) =>
+          insertVisitRecords(this.db, [r]).then(
+            ([w]) => w!.inserted,
+            (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+          ),
+        ),
+      );
+    }
+    const byId = new Map(distinct.map((r, i) => [r.visit.id, inserted[i]!]));
+    return records.map((r, i) => (first.get(r.visit.id) === i ? byId.get(r.visit.id)! : false));
+  }
 
   /**
    * `POST /api/visits`. The first time: the visit, its findings and attachments in one transaction
@@ -145,8 +191,8 @@ export class VisitsService {
       throw forbidden('只有探访人员和村（社区）、乡镇（街道）工作人员可以录入探访记录');
     const input = parseInput(VisitInput, raw);
     const visitedAt = Date.parse(input.visitedAt);
-    // One round trip reads all that is checked (the hot path of recording).
-    const facts = await recordingFacts(this.db, {
+    // One statement, shared with the recordings that arrive meanwhile, reads all that is checked.
+    const facts = await this.facts.submit({
       elderId: input.elderId,
       visitId: input.id,
       userId: ctx.actor.userId,
@@ -237,7 +283,7 @@ export class VisitsService {
       created_by: ctx.actor.userId,
     }));
     const enteredAt = new Date(now);
-    const record = {
+    const record: VisitRecord = {
       visit: {
         id: input.id,
         elder_id: elder.id,
@@ -249,13 +295,13 @@ export class VisitsService {
         method: input.method,
         template_key: template.key,
         template_version: template.version,
-        answers: JSON.stringify(input.answers),
+        answers: input.answers,
         entered_by: ctx.actor.userId,
         device_time: input.deviceTime ? new Date(input.deviceTime) : null,
-        location: input.location ? JSON.stringify(input.location) : null,
+        location: input.location ?? null,
         emergency: input.emergency,
         emergency_note: input.emergencyNote ?? null,
-        checklist: JSON.stringify(checklist),
+        checklist,
         recorded_by_role: ctx.actor.role,
       },
       findings,
@@ -279,18 +325,18 @@ export class VisitsService {
       },
       attachmentIds,
     };
-    // One statement writes it all; with attachments, a transaction lets a shortfall (a file
-    // claimed by another visit meanwhile) roll it back.
-    const written =
+    // Without attachments the visit joins the next batched write; with them, a transaction of its
+    // own lets a shortfall (a file claimed by another visit meanwhile) roll it back.
+    const inserted =
       attachmentIds.length === 0
-        ? await insertVisitRecord(this.db, record)
+        ? await this.writes.submit(record)
         : await this.db.transaction().execute(async (trx) => {
-            const r = await insertVisitRecord(trx, record);
-            if (r.inserted && r.attached !== attachmentIds.length)
+            const [r] = await insertVisitRecords(trx, [record]);
+            if (r!.inserted && r!.attached !== attachmentIds.length)
               throw badRequest('有附件已用于其他探访记录', 'attachmentIds');
-            return r;
+            return r!.inserted;
           });
-    if (!written.inserted) {
+    if (!inserted) {
       // A parallel retry stored the same id first.
       const stored = await findVisit(this.db, input.id);
       if (!stored) throw new Error(`visit ${input.id} neither inserted nor found`);
@@ -423,7 +469,6 @@ export class VisitsService {
     return (await this.presentAll([row]))[0]!;
   }
 
-  /** The campaign checks in force at `visitedAt` for this elder (union by key). */
   /** Every attachment exists, is the elder's, and is not part of another visit. */
   private async checkAttachments(ids: string[], elderId: string, visitId: string) {
     if (ids.length === 0) return [];
