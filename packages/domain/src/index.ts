@@ -15,3 +15,4 @@ export * from './worklist.js';
 export * from './templates.js';
 export * from './builtin-templates.js';
 export * from './visits.js';
+export * from './visit-amendments.js';

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { VISIT_METHOD_LABELS, type ChecklistItem, type VisitMethod } from './policies.js';
+import { startOfLocalDate } from './periods.js';
 import { oneOf, paging, text, AnyRegionCode } from './schema-helpers.js';
 import { Answers, type FindingSeverity, type FindingType } from './templates.js';
 import type { VisitorType } from './visitors.js';
@@ -184,6 +185,12 @@ export interface VisitDto {
   attachments: AttachmentDto[];
   findings: FindingDto[];
   proof: VisitProofDto;
+  /** The version the record is at: 1 until first amended (更正); earlier ones in its 修改记录. */
+  revision: number;
+  /** When it was last amended (null if never). */
+  amendedAt: string | null;
+  /** Until when its author or a supervisor may amend it (entered + the configured window). */
+  amendableUntil: string;
 }
 
 /** A template in the list of `GET /api/templates`. */
@@ -196,6 +203,32 @@ export interface TemplateSummaryDto {
   /** Region of the city that uploaded it (null for a built-in). */
   regionCode: string | null;
   methods: VisitMethod[];
+}
+
+/** How far ahead of the server's clock a visit may be dated (phones' clocks drift). */
+export const VISIT_FUTURE_TOLERANCE_MS = 5 * 60_000;
+
+/**
+ * Why a visit cannot be dated `visitedAt` (ms): in the future, before the elder was registered,
+ * or on or after the day they died or moved away (nobody is visited then) — null when it can.
+ */
+export function visitTimeIssue(
+  visitedAt: number,
+  now: number,
+  elder: { registered: string | null; status: string; statusSince: string },
+): string | null {
+  if (visitedAt > now + VISIT_FUTURE_TOLERANCE_MS)
+    return '探访时间不能晚于现在，请检查手机的日期和时间';
+  if (elder.registered && visitedAt < startOfLocalDate(elder.registered))
+    return `探访时间早于该老年人登记入册的日期 ${elder.registered}，请核对探访日期`;
+  if (
+    (elder.status === 'deceased' || elder.status === 'moved') &&
+    visitedAt >= startOfLocalDate(elder.statusSince)
+  ) {
+    const what = elder.status === 'deceased' ? '已故' : '迁出';
+    return `该老年人自 ${elder.statusSince} 起${what}，探访时间应早于该日期`;
+  }
+  return null;
 }
 
 /** Thresholds of the proof-of-visit flags. */

@@ -18,6 +18,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TANFANG_LOG_LEVEL: 'loud' })).toThrow(/TANFANG_LOG_LEVEL/);
   });
 
+  it('allows amending a visit for 7 days after entry unless TANFANG_VISIT_AMEND_DAYS says otherwise', () => {
+    expect(loadConfig({}).visitAmendDays).toBe(7);
+    expect(loadConfig({ TANFANG_VISIT_AMEND_DAYS: '30' }).visitAmendDays).toBe(30);
+    expect(() => loadConfig({ TANFANG_VISIT_AMEND_DAYS: '0' })).toThrow(
+      /TANFANG_VISIT_AMEND_DAYS="0": must be at least 1 day/,
+    );
+    expect(() => loadConfig({ TANFANG_VISIT_AMEND_DAYS: '2.5' })).toThrow(
+      /TANFANG_VISIT_AMEND_DAYS/,
+    );
+  });
+
   it('accepts a PostgreSQL URL with an encryption key, and asks for the key without one', () => {
     const key = Buffer.alloc(32, 1).toString('base64');
     const config = loadConfig({

@@ -27,6 +27,13 @@ const EnvSchema = z.object({
     .max(24 * 30)
     .default(12),
   TANFANG_SECURE_COOKIES: z.enum(['true', 'false', 'auto']).default('auto'),
+  /** Days after a visit was entered during which its author or a supervisor may amend it. */
+  TANFANG_VISIT_AMEND_DAYS: z.coerce
+    .number()
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 day')
+    .max(366, 'must be at most 366 days')
+    .default(7),
   TANFANG_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -54,6 +61,8 @@ export interface Config {
   trustProxy: boolean;
   sessionHours: number;
   secureCookies: 'true' | 'false' | 'auto';
+  /** Days after entry during which a visit may be amended (更正). */
+  visitAmendDays: number;
   logLevel: z.infer<typeof EnvSchema>['TANFANG_LOG_LEVEL'];
   webDir: string | undefined;
   /** Base64 master key for personal numbers; required with DATABASE_URL. */
@@ -96,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TANFANG_TRUST_PROXY === 'true',
     sessionHours: e.TANFANG_SESSION_HOURS,
     secureCookies: e.TANFANG_SECURE_COOKIES,
+    visitAmendDays: e.TANFANG_VISIT_AMEND_DAYS,
     logLevel: e.TANFANG_LOG_LEVEL,
     webDir: e.TANFANG_WEB_DIR ? path.resolve(e.TANFANG_WEB_DIR) : undefined,
     encryptionKey: e.TANFANG_ENCRYPTION_KEY,

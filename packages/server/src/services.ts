@@ -1,3 +1,4 @@
+import { VISIT_AMEND_DAYS_DEFAULT } from '@tanfang/domain';
 import type { Config } from './config.js';
 import type { Vault } from './crypto.js';
 import type { Database } from './db/database.js';
@@ -15,6 +16,7 @@ import { RegionsService } from './modules/regions/regions.service.js';
 import { UsersService } from './modules/users/users.service.js';
 import { TemplatesService } from './modules/templates/templates.service.js';
 import { VisitsService } from './modules/visits/visits.service.js';
+import { VisitAmendmentsService } from './modules/visits/amendments.service.js';
 import { AttachmentsService } from './modules/attachments/attachments.service.js';
 import { FindingsService } from './modules/findings/findings.service.js';
 
@@ -35,6 +37,7 @@ export interface Services {
   schedule: ScheduleService;
   templates: TemplatesService;
   visits: VisitsService;
+  visitAmendments: VisitAmendmentsService;
   attachments: AttachmentsService;
   findings: FindingsService;
 }
@@ -42,7 +45,7 @@ export interface Services {
 /** Wires the services together. */
 export function createServices(
   database: Database,
-  config: Pick<Config, 'sessionHours'>,
+  config: Pick<Config, 'sessionHours'> & Partial<Pick<Config, 'visitAmendDays'>>,
   vault: Vault,
 ): Services {
   const db = database.db;
@@ -50,6 +53,8 @@ export function createServices(
   const users = new UsersService(db, regions);
   const elders = new EldersService(db, regions, vault);
   const templates = new TemplatesService(db);
+  const amendDays = config.visitAmendDays ?? VISIT_AMEND_DAYS_DEFAULT;
+  const visits = new VisitsService(db, templates, amendDays);
   return {
     database,
     regions,
@@ -65,7 +70,8 @@ export function createServices(
     campaigns: new CampaignsService(db, regions),
     schedule: new ScheduleService(db, regions),
     templates,
-    visits: new VisitsService(db, templates),
+    visits,
+    visitAmendments: new VisitAmendmentsService(db, templates, visits, amendDays),
     attachments: new AttachmentsService(db),
     findings: new FindingsService(db, regions),
   };

@@ -261,6 +261,29 @@ export interface VisitsTable {
   emergency_note: string | null;
   checklist: ColumnType<unknown, string | undefined, string>;
   recorded_by_role: string | null;
+  /** 1 until first amended (更正); the earlier versions are in `visit_revisions`. */
+  revision: Generated<number>;
+  amended_at: NullableTimestamp;
+  amended_by: string | null;
+}
+
+/** `visit_revisions`: each earlier version of an amended visit, with who replaced it and why. */
+export interface VisitRevisionsTable {
+  elder_id: string;
+  visit_id: string;
+  county_code: string;
+  revision: number;
+  visited_at: Timestamp;
+  method: 'in_person' | 'phone' | 'video' | 'other';
+  visitor_id: string | null;
+  template_key: string;
+  template_version: number;
+  answers: ColumnType<unknown, string, string>;
+  emergency: boolean;
+  emergency_note: string | null;
+  amended_at: Timestamp;
+  amended_by: string;
+  reason: string;
 }
 
 /** `form_templates`: templates a city uploaded (the built-ins live in the domain). */
@@ -321,6 +344,7 @@ export interface DB {
   visit_policy_versions: VisitPolicyVersionsTable;
   campaigns: CampaignsTable;
   visits: VisitsTable;
+  visit_revisions: VisitRevisionsTable;
   form_templates: FormTemplatesTable;
   attachments: AttachmentsTable;
   findings: FindingsTable;

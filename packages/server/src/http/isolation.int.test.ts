@@ -41,6 +41,8 @@ const COVERED = new Set([
   'GET /api/elders/:id/schedule',
   'POST /api/campaigns/:id/cancel',
   'GET /api/visits/:id',
+  'POST /api/visits/:id/amendments',
+  'GET /api/visits/:id/revisions',
   'GET /api/elders/:id/visits',
   'GET /api/elders/:id/findings',
   'GET /api/attachments/:id',
@@ -466,6 +468,13 @@ describeEachDatabase('jurisdiction isolation', (env) => {
     const count = async (table: 'visits' | 'findings' | 'attachments') =>
       (await db.selectFrom(table).select('id').execute()).length;
     const before = [await count('visits'), await count('findings'), await count('attachments')];
+    const visitRowB = () =>
+      db
+        .selectFrom('visits')
+        .selectAll()
+        .where('id', '=', visit.json().id)
+        .executeTakeFirstOrThrow();
+    const storedB = await visitRowB();
     const otherCity = await env().signIn('city', '2103');
     const template = { ...DANDONG_2023, key: 'anshan-city', version: 1, name: '鞍山市探访表' };
     expect((await otherCity.post('/api/templates', template)).statusCode).toBe(201);
@@ -481,6 +490,14 @@ describeEachDatabase('jurisdiction isolation', (env) => {
         headers: { 'content-type': 'image/png' },
       }),
       a.post('/api/visits', buildVisit(elderB.id, { visitorId: visitorB })),
+      a.post(`/api/visits/${visit.json().id}/amendments`, {
+        revision: 1,
+        visitedAt: visit.json().visitedAt,
+        method: 'phone',
+        answers: prefilledAnswers(DANDONG_2023),
+        reason: '越权更正',
+      }),
+      a.get(`/api/visits/${visit.json().id}/revisions`),
       a.get(`/api/findings?region=${VILLAGE_B}`),
       cityB.get('/api/templates/anshan-city/1'),
     ];
@@ -495,6 +512,9 @@ describeEachDatabase('jurisdiction isolation', (env) => {
     expect([await count('visits'), await count('findings'), await count('attachments')]).toEqual(
       before,
     );
+    // B's visit is as it was: still its first version, with no earlier ones kept.
+    expect(await visitRowB()).toEqual(storedB);
+    expect(await db.selectFrom('visit_revisions').select('visit_id').execute()).toEqual([]);
   });
 
   it('covers every API endpoint that exists', () => {

@@ -1,4 +1,4 @@
-import { ElderVisitsQuery, VisitInput } from '@tanfang/domain';
+import { ElderVisitsQuery, VisitAmendmentInput, VisitInput } from '@tanfang/domain';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
@@ -28,6 +28,23 @@ export function visitsRoutes(app: FastifyInstance, services: Services): void {
     '/api/visits/:id',
     { schema: { tags, summary: '一条探访记录（含探访凭证与发现的问题）' } },
     (req) => services.visits.get(req.ctx(), id(req)),
+  );
+  app.post(
+    '/api/visits/:id/amendments',
+    {
+      schema: {
+        tags,
+        summary:
+          '更正探访记录（录入人或村、乡镇工作人员，录入后规定天数内；带所读版本 revision，已被他人更正则 409；原版本保留在修改记录中）',
+        body: doc(VisitAmendmentInput),
+      },
+    },
+    (req) => services.visitAmendments.amend(req.ctx(), id(req), req.body),
+  );
+  app.get(
+    '/api/visits/:id/revisions',
+    { schema: { tags, summary: '探访记录的修改记录：被更正前的各版本（最早在前）' } },
+    (req) => services.visitAmendments.revisions(req.ctx(), id(req)),
   );
   app.get(
     '/api/elders/:id/visits',

@@ -1,6 +1,8 @@
 import {
   ElderVisitsQuery,
+  VISIT_AMEND_DAYS_DEFAULT,
   VisitInput,
+  amendableUntil,
   checkAnswers,
   findingsOf,
   isUuid,
@@ -147,6 +149,8 @@ export class VisitsService {
   constructor(
     private readonly db: Executor,
     private readonly templates: TemplatesService,
+    /** Days after entry during which a visit may be amended (更正; TANFANG_VISIT_AMEND_DAYS). */
+    private readonly amendDays = VISIT_AMEND_DAYS_DEFAULT,
   ) {}
 
   /**
@@ -388,6 +392,9 @@ export class VisitsService {
           location,
           flags: proof.flags,
         },
+        revision: 1,
+        amendedAt: null,
+        amendableUntil: amendableUntil(enteredAt.toISOString(), this.amendDays),
       },
     };
   }
@@ -556,6 +563,9 @@ export class VisitsService {
           location,
           flags: proof.flags,
         },
+        revision: r.revision,
+        amendedAt: r.amended_at?.toISOString() ?? null,
+        amendableUntil: amendableUntil(r.entered_at.toISOString(), this.amendDays),
       });
     }
     return out;
