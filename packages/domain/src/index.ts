@@ -16,3 +16,4 @@ export * from './templates.js';
 export * from './builtin-templates.js';
 export * from './visits.js';
 export * from './visit-amendments.js';
+export * from './follow-up.js';

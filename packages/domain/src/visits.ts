@@ -7,9 +7,16 @@ import { z } from 'zod';
 import { VISIT_METHOD_LABELS, type ChecklistItem, type VisitMethod } from './policies.js';
 import { startOfLocalDate } from './periods.js';
 import { oneOf, paging, text, AnyRegionCode } from './schema-helpers.js';
-import { Answers, type FindingSeverity, type FindingType } from './templates.js';
+import {
+  Answers,
+  FINDING_SEVERITY_LABELS,
+  FINDING_TYPE_LABELS,
+  type FindingSeverity,
+  type FindingType,
+} from './templates.js';
 import type { VisitorType } from './visitors.js';
 import type { RegionRef } from './elder.js';
+import type { Page } from './users.js';
 
 const uuid = (label: string) =>
   z
@@ -115,10 +122,11 @@ export interface AttachmentDto {
   sha256: string;
 }
 
-/** Status of a finding (the next issue adds the workflow). */
+/** Status of a finding (its workflow: `FINDING_TRANSITIONS` in follow-up.ts). */
 export const FINDING_STATUS_LABELS = {
   open: '待处理',
   in_progress: '处理中',
+  referred: '已转介',
   resolved: '已解决',
   closed: '已关闭',
 } as const;
@@ -137,19 +145,30 @@ export interface FindingDto {
 
 /** A finding in a region's list, with its elder and village. */
 export interface FindingListItemDto extends FindingDto {
-  visitId: string;
+  /** Null for an emergency raised by staff without a visit. */
+  visitId: string | null;
   visitedAt: string;
   createdAt: string;
   elder: { id: string; name: string };
   village: RegionRef;
 }
 
-/** Query of `GET /api/findings`. */
+/** Query of `GET /api/findings`: a region and the status, severity and type to show. */
 export const FindingListQuery = z.strictObject({
   region: AnyRegionCode.optional(),
   status: oneOf(FINDING_STATUS_LABELS, '处理状态').optional(),
+  severity: oneOf(FINDING_SEVERITY_LABELS, '严重程度').optional(),
+  type: oneOf(FINDING_TYPE_LABELS, '问题类型').optional(),
   ...paging,
 });
+/** Query of `GET /api/findings`, as a client sends it. */
+export type FindingListQueryInput = z.input<typeof FindingListQuery>;
+
+/** A page of `GET /api/findings`: 紧急 first, then newest; `emergencies` counts all pages. */
+export interface FindingListPage extends Page<FindingListItemDto> {
+  /** How many of the `total` findings are 紧急. */
+  emergencies: number;
+}
 
 /** A proof-of-visit flag: where the record's own evidence disagrees. */
 export interface ProofFlag {

@@ -32,6 +32,10 @@ export interface UsersTable {
   failed_attempts: Generated<number>;
   locked_until: NullableTimestamp;
   last_login_at: NullableTimestamp;
+  /** On duty (值班): receives emergencies at once. */
+  on_duty: Generated<boolean>;
+  /** The provider a `provider` account belongs to. */
+  provider_id: string | null;
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
 }
@@ -311,10 +315,11 @@ export interface AttachmentsTable {
   created_by: string | null;
 }
 
-/** `findings`: what a visit found (发现的问题), raised by the template's rules. */
+/** `findings`: what a visit found (发现的问题), or an emergency staff raised; followed to its end. */
 export interface FindingsTable {
   id: string;
-  visit_id: string;
+  /** Null for an emergency raised by staff without a visit. */
+  visit_id: string | null;
   elder_id: string;
   county_code: string;
   village_code: string;
@@ -322,9 +327,188 @@ export interface FindingsTable {
   severity: string;
   title: string;
   source: string;
+  description: string | null;
   status: Generated<string>;
+  owner_id: string | null;
+  deadline_at: NullableTimestamp;
+  deadline_action: 'acknowledge' | 'handle' | 'refer' | null;
+  acknowledged_at: NullableTimestamp;
+  acknowledged_by: string | null;
+  escalation_level: Generated<'village' | 'township' | 'county'>;
+  escalated_at: NullableTimestamp;
+  emergency_checklist: Generated<unknown>;
+  resolved_at: NullableTimestamp;
+  closed_at: NullableTimestamp;
+  updated_at: DefaultTimestamp;
   created_at: DefaultTimestamp;
   created_by: string | null;
+}
+
+/** `finding_events`: every step of a finding (never updated or deleted). */
+export interface FindingEventsTable {
+  id: string;
+  finding_id: string;
+  elder_id: string;
+  county_code: string;
+  at: DefaultTimestamp;
+  actor_id: string | null;
+  actor_name: string | null;
+  kind:
+    | 'raised'
+    | 'status'
+    | 'assigned'
+    | 'acknowledged'
+    | 'checklist'
+    | 'disposal'
+    | 'escalated'
+    | 'note'
+    | 'referral'
+    | 'deadline';
+  from_status: string | null;
+  to_status: string | null;
+  detail: unknown;
+}
+
+/** `finding_disposals`: how a finding was dealt with (处置情况记录). */
+export interface FindingDisposalsTable {
+  id: string;
+  finding_id: string;
+  elder_id: string;
+  county_code: string;
+  kind: string;
+  description: string;
+  /** 'YYYY-MM-DD' */
+  handled_on: string;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+}
+
+/** `follow_up_deadlines`: a region's own finding deadlines (minutes). */
+export interface FollowUpDeadlinesTable {
+  region_code: string;
+  key: string;
+  action: 'acknowledge' | 'handle' | 'refer';
+  minutes: number;
+  updated_at: DefaultTimestamp;
+  updated_by: string | null;
+}
+
+/** `service_providers`: where needs are referred (服务机构). */
+export interface ServiceProvidersTable {
+  id: string;
+  name: string;
+  kinds: string[];
+  region_code: string;
+  contact_name: string | null;
+  phone: string | null;
+  address: string | null;
+  status: Generated<'active' | 'inactive'>;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+/** `referrals`: a need referred to a provider (需求转介). */
+export interface ReferralsTable {
+  id: string;
+  finding_id: string | null;
+  elder_id: string;
+  county_code: string;
+  village_code: string;
+  provider_id: string;
+  kind: string;
+  need: string;
+  status: Generated<string>;
+  outcome: string | null;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+  updated_at: DefaultTimestamp;
+  accepted_at: NullableTimestamp;
+  completed_at: NullableTimestamp;
+}
+
+/** `referral_events`: every step of a referral. */
+export interface ReferralEventsTable {
+  id: string;
+  referral_id: string;
+  elder_id: string;
+  county_code: string;
+  at: DefaultTimestamp;
+  actor_id: string | null;
+  actor_name: string | null;
+  from_status: string | null;
+  to_status: string | null;
+  note: string | null;
+}
+
+/** `care_services`: care services given (关爱服务, 丹东 记录表 六). */
+export interface CareServicesTable {
+  id: string;
+  elder_id: string;
+  county_code: string;
+  village_code: string;
+  /** 'YYYY-MM-DD' */
+  served_on: string;
+  content: string;
+  provider_id: string | null;
+  provider_name: string;
+  satisfaction: 'satisfied' | 'basically_satisfied' | 'unsatisfied';
+  referral_id: string | null;
+  note: string | null;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+}
+
+/** `entitlement_dismissals`: entitlement hints staff dismissed, with the reason. */
+export interface EntitlementDismissalsTable {
+  elder_id: string;
+  county_code: string;
+  rule: string;
+  reason: string;
+  dismissed_at: DefaultTimestamp;
+  dismissed_by: string | null;
+}
+
+/** `alerts`: alerts sent out of the system, one per event and level. */
+export interface AlertsTable {
+  id: string;
+  kind: string;
+  region_code: string;
+  elder_id: string | null;
+  county_code: string | null;
+  subject_type: string;
+  subject_id: string;
+  title: string;
+  body: string;
+  urgency: number;
+  created_at: DefaultTimestamp;
+}
+
+/** `notification_channels`: a region's outbound channels (webhook, SMS gateway). */
+export interface NotificationChannelsTable {
+  id: string;
+  region_code: string;
+  kind: 'webhook' | 'sms';
+  name: string;
+  config: unknown;
+  alert_kinds: Generated<string[]>;
+  active: Generated<boolean>;
+  created_at: DefaultTimestamp;
+  created_by: string | null;
+}
+
+/** `alert_deliveries`: the outbox, one delivery per alert and channel. */
+export interface AlertDeliveriesTable {
+  alert_id: string;
+  channel_id: string;
+  payload: unknown;
+  status: Generated<'pending' | 'sending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  next_attempt_at: DefaultTimestamp;
+  lease_until: NullableTimestamp;
+  last_error: string | null;
+  delivered_at: NullableTimestamp;
+  created_at: DefaultTimestamp;
 }
 
 /** The database as Kysely sees it. */
@@ -348,4 +532,15 @@ export interface DB {
   form_templates: FormTemplatesTable;
   attachments: AttachmentsTable;
   findings: FindingsTable;
+  finding_events: FindingEventsTable;
+  finding_disposals: FindingDisposalsTable;
+  follow_up_deadlines: FollowUpDeadlinesTable;
+  service_providers: ServiceProvidersTable;
+  referrals: ReferralsTable;
+  referral_events: ReferralEventsTable;
+  care_services: CareServicesTable;
+  entitlement_dismissals: EntitlementDismissalsTable;
+  alerts: AlertsTable;
+  notification_channels: NotificationChannelsTable;
+  alert_deliveries: AlertDeliveriesTable;
 }

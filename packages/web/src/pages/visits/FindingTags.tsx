@@ -23,6 +23,7 @@ export function SeverityTag({ severity }: { severity: FindingSeverity }) {
 const STATUS_COLORS: Record<FindingStatus, string | undefined> = {
   open: 'gold',
   in_progress: 'processing',
+  referred: 'purple',
   resolved: 'success',
   closed: undefined,
 };

@@ -61,11 +61,8 @@ export const SEVERITY_RANK: Record<FindingSeverity, number> = {
 export const severityLabel = (s: FindingSeverity) => FINDING_SEVERITY_LABELS[s];
 
 /** Where a visit is shown on the elder's page (its tab, year and the visit opened). */
-export function elderVisitPath(elderId: string, visitId: string, visitedAt: string): string {
-  const q = new URLSearchParams({
-    tab: 'visits',
-    year: String(chinaYear(visitedAt)),
-    visit: visitId,
-  });
+export function elderVisitPath(elderId: string, visitId: string | null, visitedAt: string): string {
+  const q = new URLSearchParams({ tab: 'visits', year: String(chinaYear(visitedAt)) });
+  if (visitId) q.set('visit', visitId);
   return `/elders/${encodeURIComponent(elderId)}?${q.toString()}`;
 }
