@@ -425,7 +425,9 @@ export default function ElderPage() {
           {
             key: 'visits',
             label: '探访记录',
-            children: <ElderVisitsSection key={visitsVersion} elderId={elder.id} />,
+            children: (
+              <ElderVisitsSection key={visitsVersion} elderId={elder.id} elderName={elder.name} />
+            ),
           },
           {
             key: 'findings',

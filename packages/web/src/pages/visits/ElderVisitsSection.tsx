@@ -1,4 +1,10 @@
-import { DownOutlined, PrinterOutlined, UpOutlined } from '@ant-design/icons';
+import {
+  DownOutlined,
+  EditOutlined,
+  HistoryOutlined,
+  PrinterOutlined,
+  UpOutlined,
+} from '@ant-design/icons';
 import { VISITOR_TYPE_LABELS, type FormTemplate, type VisitDto } from '@tanfang/domain';
 import {
   Alert,
@@ -12,32 +18,46 @@ import {
   Skeleton,
   Space,
   Tag,
+  Tooltip,
   Typography,
 } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
+import { useCurrentUser } from '../../auth/useAuth';
 import { useQueryState } from '../../lib/useQueryState';
 import { useLoad } from '../worklist/useLoad';
+import { AmendVisitModal } from './AmendVisitModal';
 import { FindingTag } from './FindingTags';
+import { canAmendVisit } from './permissions';
 import { ProofPanel } from './ProofPanel';
 import { VisitAnswersView } from './VisitAnswersView';
+import { VisitRevisionsModal } from './VisitRevisionsModal';
 import { chinaTime } from '../../lib/format';
 import { chinaYear, visitMethodLabel } from './visitText';
 import { loadTemplatesOf, templateKeyOf, visitsApi } from './visitsApi';
 import './visits.css';
 
-/** One visit: when, how, who, with which form, what it found, and its proof beside it. */
+/**
+ * One visit: when, how, who, with which form, what it found, and its proof beside it; 更正 while
+ * the user may amend it, and 已更正 with its 修改记录 once it was amended.
+ */
 function VisitCard({
   visit,
   template,
   open,
   onToggle,
+  canAmend,
+  onAmend,
+  onHistory,
 }: {
   visit: VisitDto;
   template: FormTemplate | undefined;
   open: boolean;
   onToggle: () => void;
+  canAmend: boolean;
+  onAmend: () => void;
+  onHistory: () => void;
 }) {
   const navigate = useNavigate();
   const late = visit.proof.flags.some((f) => f.code === 'late_entry');
@@ -62,6 +82,13 @@ function VisitCard({
                 <Tag color="#cf1322" variant="solid" style={{ marginInlineEnd: 0 }}>
                   紧急情况
                 </Tag>
+              )}
+              {visit.revision > 1 && (
+                <Tooltip title={`最近更正于 ${chinaTime(visit.amendedAt)}`}>
+                  <Tag color="purple" style={{ marginInlineEnd: 0 }} data-testid="visit-amended">
+                    已更正（第 {visit.revision} 版）
+                  </Tag>
+                </Tooltip>
               )}
             </Space>
             <Typography.Text>
@@ -105,6 +132,29 @@ function VisitCard({
               >
                 打印本次记录
               </Button>
+              {canAmend && (
+                <Tooltip title={`可在 ${chinaTime(visit.amendableUntil)} 前更正`}>
+                  <Button
+                    size="small"
+                    icon={<EditOutlined />}
+                    onClick={onAmend}
+                    disabled={!template}
+                    data-testid="visit-amend"
+                  >
+                    更正
+                  </Button>
+                </Tooltip>
+              )}
+              {visit.revision > 1 && (
+                <Button
+                  size="small"
+                  icon={<HistoryOutlined />}
+                  onClick={onHistory}
+                  data-testid="visit-history"
+                >
+                  修改记录
+                </Button>
+              )}
             </Space>
           </Flex>
         </Col>
@@ -127,8 +177,19 @@ function VisitCard({
  * 探访记录 on the elder's page: the visits of a year (this year by default, `?year=`), newest first,
  * each with its proof; `?visit=` opens one (a finding links there).
  */
-export function ElderVisitsSection({ elderId }: { elderId: string }) {
+export function ElderVisitsSection({
+  elderId,
+  elderName = '',
+}: {
+  elderId: string;
+  elderName?: string;
+}) {
   const navigate = useNavigate();
+  const me = useCurrentUser();
+  // Visits corrected here since the list loaded, by id (shown without reloading the list).
+  const [amended, setAmended] = useState<ReadonlyMap<string, VisitDto>>(new Map());
+  const [amending, setAmending] = useState<VisitDto | null>(null);
+  const [history, setHistory] = useState<VisitDto | null>(null);
   const { get, getInt, update } = useQueryState();
   const thisYear = chinaYear();
   const year = getInt('year', thisYear);
@@ -155,6 +216,10 @@ export function ElderVisitsSection({ elderId }: { elderId: string }) {
       return next;
     });
 
+  const templateOf = (v: VisitDto) =>
+    loaded.state === 'ok' ? loaded.data.templates.get(templateKeyOf(v)) : undefined;
+  const amendTemplate = amending ? templateOf(amending) : undefined;
+
   let body;
   if (loaded.state === 'loading') body = <Skeleton active paragraph={{ rows: 6 }} />;
   else if (loaded.state === 'error')
@@ -172,15 +237,21 @@ export function ElderVisitsSection({ elderId }: { elderId: string }) {
         <Typography.Text type="secondary">
           {year} 年共 {loaded.data.items.length} 次探访（最新在前，时间为北京时间）
         </Typography.Text>
-        {loaded.data.items.map((v) => (
-          <VisitCard
-            key={v.id}
-            visit={v}
-            template={loaded.data.templates.get(templateKeyOf(v))}
-            open={opened.has(v.id)}
-            onToggle={() => toggle(v.id)}
-          />
-        ))}
+        {loaded.data.items.map((listed) => {
+          const v = amended.get(listed.id) ?? listed;
+          return (
+            <VisitCard
+              key={v.id}
+              visit={v}
+              template={loaded.data.templates.get(templateKeyOf(v))}
+              open={opened.has(v.id)}
+              onToggle={() => toggle(v.id)}
+              canAmend={canAmendVisit(me.role, v)}
+              onAmend={() => setAmending(v)}
+              onHistory={() => setHistory(v)}
+            />
+          );
+        })}
       </Flex>
     );
 
@@ -215,6 +286,26 @@ export function ElderVisitsSection({ elderId }: { elderId: string }) {
       }
     >
       {body}
+      {amending && amendTemplate && (
+        <AmendVisitModal
+          visit={amending}
+          template={amendTemplate}
+          elderName={elderName}
+          onClose={() => setAmending(null)}
+          onSaved={(saved) => {
+            setAmending(null);
+            setAmended((m) => new Map(m).set(saved.id, saved));
+            setOpened((prev) => new Set(prev).add(saved.id));
+          }}
+        />
+      )}
+      {history && (
+        <VisitRevisionsModal
+          visit={history}
+          template={templateOf(history)}
+          onClose={() => setHistory(null)}
+        />
+      )}
     </Card>
   );
 }

@@ -4,7 +4,9 @@ import {
   type FindingStatus,
   type FormTemplate,
   type Page,
+  type VisitAmendmentInput,
   type VisitDto,
+  type VisitRevisionDto,
 } from '@tanfang/domain';
 import { request } from '../../api';
 
@@ -30,6 +32,12 @@ export const visitsApi = {
     }),
   /** One visit with its proof, findings and attachments. */
   visit: (visitId: string) => request<VisitDto>('GET', `/api/visits/${id(visitId)}`),
+  /** 更正: the whole corrected version of a visit, made from `revision`, with the reason. */
+  amend: (visitId: string, body: VisitAmendmentInput) =>
+    request<VisitDto>('POST', `/api/visits/${id(visitId)}/amendments`, { body }),
+  /** 修改记录: the earlier versions of a visit, oldest first. */
+  revisions: (visitId: string) =>
+    request<{ items: VisitRevisionDto[] }>('GET', `/api/visits/${id(visitId)}/revisions`),
   /** An elder's findings, newest first. */
   elderFindings: (elderId: string) =>
     request<{ items: FindingListItemDto[] }>('GET', `/api/elders/${id(elderId)}/findings`),
