@@ -13,6 +13,7 @@ import {
   selects,
   startOfLocalDate,
   uuidv7,
+  visitTimeIssue,
   type Answers,
   type AttachmentDto,
   type Category,
@@ -69,8 +70,6 @@ export const VISIT_READERS: readonly Role[] = [
   'auditor',
   'admin',
 ];
-/** How far ahead of the server's clock a visit may be dated (phones' clocks drift). */
-const FUTURE_TOLERANCE_MS = 5 * 60_000;
 
 /**
  * The elder whose visits, findings or photos the user asks for: staff of a jurisdiction that
@@ -213,24 +212,12 @@ export class VisitsService {
       if (stored) return { created: false, visit: await this.sameOrConflict(stored, elder.id) };
     }
 
-    if (visitedAt > now + FUTURE_TOLERANCE_MS)
-      throw badRequest('探访时间不能晚于现在，请检查手机的日期和时间', 'visitedAt');
-    if (facts.registered && visitedAt < startOfLocalDate(facts.registered))
-      throw badRequest(
-        `探访时间早于该老年人登记入册的日期 ${facts.registered}，请核对探访日期`,
-        'visitedAt',
-      );
-    // Nobody is visited after they died or left: a visit dated from then on is a mistake.
-    if (
-      (elder.status === 'deceased' || elder.status === 'moved') &&
-      visitedAt >= startOfLocalDate(elder.status_since)
-    ) {
-      const what = elder.status === 'deceased' ? '已故' : '迁出';
-      throw badRequest(
-        `该老年人自 ${elder.status_since} 起${what}，探访时间应早于该日期`,
-        'visitedAt',
-      );
-    }
+    const timeIssue = visitTimeIssue(visitedAt, now, {
+      registered: facts.registered,
+      status: elder.status,
+      statusSince: elder.status_since,
+    });
+    if (timeIssue) throw badRequest(timeIssue, 'visitedAt');
     const resolved = await this.templates.resolve(
       input.template.key,
       input.template.version,
