@@ -1,3 +1,5 @@
+import type { FindingSeverity, FindingStatus, FindingType } from '@tanfang/domain';
+import { sql } from 'kysely';
 import type { Executor } from '../../context.js';
 import type { FindingRow } from '../visits/visits.repository.js';
 
@@ -8,7 +10,9 @@ export type FindingListRow = FindingRow & { elder_name: string; visited_at: Date
 export interface FindingFilter {
   jurisdiction: string;
   region?: string | undefined;
-  status?: string | undefined;
+  status?: FindingStatus | undefined;
+  severity?: FindingSeverity | undefined;
+  type?: FindingType | undefined;
   limit: number;
   offset: number;
 }
@@ -20,26 +24,37 @@ function withElder(db: Executor) {
     .innerJoin('visits as v', 'v.id', 'f.visit_id');
 }
 
-/** A page of findings of a region, newest first, with the total. */
+/**
+ * A page of the findings of a region that match the filters — 紧急 first, then newest — with how
+ * many match in all and how many of those are 紧急.
+ */
 export async function listFindings(
   db: Executor,
   f: FindingFilter,
-): Promise<{ rows: FindingListRow[]; total: number }> {
+): Promise<{ rows: FindingListRow[]; total: number; emergencies: number }> {
   let q = withElder(db).where('f.village_code', 'like', `${f.jurisdiction}%`);
   if (f.region) q = q.where('f.village_code', 'like', `${f.region}%`);
   if (f.status) q = q.where('f.status', '=', f.status);
+  if (f.severity) q = q.where('f.severity', '=', f.severity);
+  if (f.type) q = q.where('f.type', '=', f.type);
   const [rows, count] = await Promise.all([
     q
       .selectAll('f')
       .select(['e.name as elder_name', 'v.visited_at'])
+      .orderBy(sql`f.severity = 'emergency'`, 'desc')
       .orderBy('f.created_at', 'desc')
       .orderBy('f.id', 'desc')
       .limit(f.limit)
       .offset(f.offset)
       .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    q
+      .select((eb) => [
+        eb.fn.countAll<string>().as('n'),
+        eb.fn.countAll<string>().filterWhere('f.severity', '=', 'emergency').as('emergencies'),
+      ])
+      .executeTakeFirstOrThrow(),
   ]);
-  return { rows, total: Number(count.n) };
+  return { rows, total: Number(count.n), emergencies: Number(count.emergencies) };
 }
 
 /** An elder's findings, newest first. */

@@ -11,7 +11,7 @@ export function findingsRoutes(app: FastifyInstance, services: Services): void {
     {
       schema: {
         tags,
-        summary: '辖区内探访发现的问题（?region=&status=，最新在前）',
+        summary: '辖区内探访发现的问题（?region=&status=&severity=&type=，紧急在前，再按最新）',
         querystring: z.toJSONSchema(FindingListQuery, {
           io: 'input',
           unrepresentable: 'any',

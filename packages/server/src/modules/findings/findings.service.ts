@@ -2,7 +2,7 @@ import {
   FindingListQuery,
   isWithinJurisdiction,
   type FindingListItemDto,
-  type Page,
+  type FindingListPage,
   type Role,
 } from '@tanfang/domain';
 import type { Executor, RequestContext } from '../../context.js';
@@ -29,17 +29,22 @@ export class FindingsService {
     private readonly regions: RegionsService,
   ) {}
 
-  /** `GET /api/findings?region=&status=`: the findings of a region, newest first. */
-  async list(ctx: RequestContext, rawQuery: unknown): Promise<Page<FindingListItemDto>> {
+  /**
+   * `GET /api/findings?region=&status=&severity=&type=`: a page of the findings of a region,
+   * 紧急 first, then newest.
+   */
+  async list(ctx: RequestContext, rawQuery: unknown): Promise<FindingListPage> {
     if (!FINDING_READERS.includes(ctx.actor.role))
       throw forbidden('您的角色不能查看辖区的发现问题');
     const query = parseInput(FindingListQuery, rawQuery, 'query');
     if (query.region && !isWithinJurisdiction(query.region, ctx.actor.jurisdiction))
       throw notFound('区域');
-    const { rows, total } = await listFindings(this.db, {
+    const { rows, total, emergencies } = await listFindings(this.db, {
       jurisdiction: ctx.actor.jurisdiction,
       region: query.region,
       status: query.status,
+      severity: query.severity,
+      type: query.type,
       limit: query.pageSize,
       offset: (query.page - 1) * query.pageSize,
     });
@@ -49,7 +54,13 @@ export class FindingsService {
       regionCode: query.region ?? ctx.actor.jurisdiction,
       detail: { query, returned: rows.length },
     });
-    return { items: await this.present(rows), total, page: query.page, pageSize: query.pageSize };
+    return {
+      items: await this.present(rows),
+      total,
+      emergencies,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
   }
 
   /** `GET /api/elders/:id/findings`: an elder's findings, newest first. */

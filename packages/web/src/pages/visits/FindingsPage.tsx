@@ -5,26 +5,28 @@ import {
   FINDING_TYPE_LABELS,
   regionLevelOf,
   type FindingListItemDto,
+  type FindingListPage,
   type FindingSeverity,
   type FindingStatus,
   type FindingType,
 } from '@tanfang/domain';
 import {
-  Alert,
   Button,
   Card,
   Empty,
   Flex,
   Grid,
+  Pagination,
   Result,
   Select,
   Skeleton,
   Space,
+  Spin,
   Table,
   Typography,
 } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { useCurrentUser } from '../../auth/useAuth';
 import { RegionPicker } from '../../components/RegionPicker';
@@ -32,35 +34,11 @@ import { useQueryState } from '../../lib/useQueryState';
 import { useLoad } from '../worklist/useLoad';
 import { FindingStatusTag, SeverityTag } from './FindingTags';
 import { SEVERITY_RANK, chinaDate, elderVisitPath } from './visitText';
-import { visitsApi } from './visitsApi';
+import { findingsApi } from './findingsApi';
 import './visits.css';
 
-/** The server's largest page; a region's list is read in pages up to `MAX_PAGES`. */
-const PAGE_SIZE = 200;
-const MAX_PAGES = 5;
-
-/** Every finding of a region (up to PAGE_SIZE × MAX_PAGES, newest first) and the total. */
-async function loadAll(region: string | undefined, status: FindingStatus | undefined) {
-  const first = await visitsApi.findings({ region, status, page: 1, pageSize: PAGE_SIZE });
-  const items = [...first.items];
-  const pages = Math.min(MAX_PAGES, Math.ceil(first.total / PAGE_SIZE));
-  for (let page = 2; page <= pages; page++) {
-    const next = await visitsApi.findings({ region, status, page, pageSize: PAGE_SIZE });
-    items.push(...next.items);
-  }
-  return { items, total: first.total };
-}
-
-/** 紧急 first, then newest (the server's order is kept within a severity band). */
-function emergencyFirst(items: FindingListItemDto[]): FindingListItemDto[] {
-  return items
-    .map((f, i) => ({ f, i }))
-    .sort(
-      (a, b) =>
-        Number(b.f.severity === 'emergency') - Number(a.f.severity === 'emergency') || a.i - b.i,
-    )
-    .map(({ f }) => f);
-}
+/** Findings per page: a screenful of table rows on a desktop, of cards on a phone. */
+const PAGE_SIZE = { wide: 50, narrow: 20 } as const;
 
 const options = <T extends string>(labels: Record<T, string>) =>
   (Object.keys(labels) as T[]).map((value) => ({ value, label: labels[value] }));
@@ -149,11 +127,12 @@ function FindingCard({ finding: f }: { finding: FindingListItemDto }) {
 
 /**
  * `/findings` (发现问题): what visits found in a region — the user's own jurisdiction, or a region
- * picked below it — 紧急情况 first and in red, filterable by status, severity and type.
+ * picked below it — 紧急情况 first and in red, filtered by status, severity and type and paged on
+ * the server, so every finding of a large region can be reached.
  */
 export default function FindingsPage() {
   const me = useCurrentUser();
-  const { get, update } = useQueryState();
+  const { get, getInt, update } = useQueryState();
   const wide = Grid.useBreakpoint().md ?? true;
   const [reloadKey, setReloadKey] = useState(0);
   const region = get('region');
@@ -163,18 +142,28 @@ export default function FindingsPage() {
   const status = isKey(FINDING_STATUS_LABELS, statusQ) ? statusQ : undefined;
   const severity = isKey(FINDING_SEVERITY_LABELS, severityQ) ? severityQ : undefined;
   const type = isKey(FINDING_TYPE_LABELS, typeQ) ? typeQ : undefined;
+  const page = getInt('page', 1);
+  const pageSize = wide ? PAGE_SIZE.wide : PAGE_SIZE.narrow;
   const canPick = regionLevelOf(me.jurisdiction.code) !== 'village';
+  /** A new filter starts again at its first page. */
+  const filter = (patch: Record<string, string | undefined>) =>
+    update({ ...patch, page: undefined });
 
-  const loaded = useLoad(`${region ?? ''}|${status ?? ''}|${reloadKey}`, () =>
-    loadAll(region, status),
-  )!;
+  const query = { region, status, severity, type, page, pageSize };
+  const loaded = useLoad(`${JSON.stringify(query)}|${reloadKey}`, () => findingsApi.list(query))!;
+  // The last page shown stays (dimmed) while the next one loads.
+  const [last, setLast] = useState<FindingListPage | null>(null);
+  useEffect(() => {
+    if (loaded.state === 'ok') setLast(loaded.data);
+  }, [loaded]);
+  const data = loaded.state === 'ok' ? loaded.data : loaded.state === 'loading' ? last : null;
 
   const filters = (
     <Flex wrap gap={8} align="center">
       {canPick && (
         <RegionPicker
           value={region}
-          onChange={(code) => update({ region: code })}
+          onChange={(code) => filter({ region: code })}
           placeholder={`全辖区（${me.jurisdiction.name}）`}
           style={{ width: wide ? 300 : '100%' }}
         />
@@ -184,7 +173,7 @@ export default function FindingsPage() {
         placeholder="全部状态"
         value={status}
         options={options(FINDING_STATUS_LABELS)}
-        onChange={(v) => update({ status: v })}
+        onChange={(v) => filter({ status: v })}
         style={{ width: wide ? 120 : 'calc(33% - 6px)' }}
         aria-label="处理状态"
         data-testid="finding-status-filter"
@@ -197,7 +186,7 @@ export default function FindingsPage() {
           value,
           label: FINDING_SEVERITY_LABELS[value],
         }))}
-        onChange={(v) => update({ severity: v })}
+        onChange={(v) => filter({ severity: v })}
         style={{ width: wide ? 120 : 'calc(33% - 6px)' }}
         aria-label="严重程度"
         data-testid="finding-severity-filter"
@@ -207,7 +196,7 @@ export default function FindingsPage() {
         placeholder="全部类型"
         value={type}
         options={options(FINDING_TYPE_LABELS)}
-        onChange={(v) => update({ type: v })}
+        onChange={(v) => filter({ type: v })}
         style={{ width: wide ? 170 : 'calc(34% - 4px)' }}
         popupMatchSelectWidth={false}
         aria-label="问题类型"
@@ -217,13 +206,7 @@ export default function FindingsPage() {
   );
 
   let body;
-  if (loaded.state === 'loading') {
-    body = (
-      <Card>
-        <Skeleton active paragraph={{ rows: 6 }} />
-      </Card>
-    );
-  } else if (loaded.state === 'error') {
+  if (loaded.state === 'error') {
     body = (
       <Card>
         <Result
@@ -232,7 +215,7 @@ export default function FindingsPage() {
           subTitle={loaded.message}
           extra={
             region && (
-              <Button type="primary" onClick={() => update({ region: undefined })}>
+              <Button type="primary" onClick={() => filter({ region: undefined })}>
                 查看本辖区
               </Button>
             )
@@ -240,34 +223,29 @@ export default function FindingsPage() {
         />
       </Card>
     );
-  } else {
-    const shown = emergencyFirst(
-      loaded.data.items.filter(
-        (f) => (!severity || f.severity === severity) && (!type || f.type === type),
-      ),
+  } else if (!data) {
+    body = (
+      <Card>
+        <Skeleton active paragraph={{ rows: 6 }} />
+      </Card>
     );
-    const emergencies = shown.filter((f) => f.severity === 'emergency').length;
+  } else {
     const filtered = Boolean(severity || type || status);
+    const turning = loaded.state === 'loading';
+    const toPage = (p: number) => update({ page: p === 1 ? undefined : p });
     body = (
       <Flex vertical gap={12}>
         <Flex wrap gap={8} align="center" data-testid="finding-counts">
           <Typography.Text>
-            共 <Typography.Text strong>{shown.length}</Typography.Text> 条
+            共 <Typography.Text strong>{data.total}</Typography.Text> 条
           </Typography.Text>
-          {emergencies > 0 && (
+          {data.emergencies > 0 && (
             <Typography.Text type="danger" strong>
-              其中紧急情况 {emergencies} 条
+              其中紧急情况 {data.emergencies} 条
             </Typography.Text>
           )}
         </Flex>
-        {loaded.data.total > loaded.data.items.length && (
-          <Alert
-            type="info"
-            showIcon
-            title={`共 ${loaded.data.total} 条，这里列出最新的 ${loaded.data.items.length} 条。请选择更小的区域或按状态筛选。`}
-          />
-        )}
-        {shown.length === 0 ? (
+        {data.total === 0 ? (
           <Card>
             <Empty
               description={
@@ -282,19 +260,42 @@ export default function FindingsPage() {
             <Table<FindingListItemDto>
               rowKey="id"
               size="middle"
+              loading={turning}
               columns={columns}
-              dataSource={shown}
-              pagination={shown.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
+              dataSource={data.items}
+              pagination={
+                data.total > data.pageSize
+                  ? {
+                      current: data.page,
+                      pageSize: data.pageSize,
+                      total: data.total,
+                      showSizeChanger: false,
+                      onChange: toPage,
+                    }
+                  : false
+              }
               rowClassName={(f) => (f.severity === 'emergency' ? 'finding-row-emergency' : '')}
               data-testid="finding-list"
             />
           </Card>
         ) : (
-          <Flex vertical gap={8} data-testid="finding-list">
-            {shown.map((f) => (
-              <FindingCard key={f.id} finding={f} />
-            ))}
-          </Flex>
+          <Spin spinning={turning}>
+            <Flex vertical gap={8} data-testid="finding-list">
+              {data.items.map((f) => (
+                <FindingCard key={f.id} finding={f} />
+              ))}
+              {data.total > data.pageSize && (
+                <Pagination
+                  simple
+                  align="center"
+                  current={data.page}
+                  pageSize={data.pageSize}
+                  total={data.total}
+                  onChange={toPage}
+                />
+              )}
+            </Flex>
+          </Spin>
         )}
       </Flex>
     );
