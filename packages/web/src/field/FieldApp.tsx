@@ -5,6 +5,7 @@ import type { CSSProperties } from 'react';
 import { Navigate, Route, Routes, useNavigate } from 'react-router-dom';
 import { useAuth, useCurrentUser } from '../auth/useAuth';
 import { FIELD_APP_PATH } from '../lib/routes';
+import { DraftsProvider } from './visit/draftStore';
 import { OutboxBar } from './visit/OutboxBar';
 import { OutboxProvider } from './visit/outboxStore';
 import { VisitRecordPage } from './visit/VisitRecordPage';
@@ -87,12 +88,14 @@ export default function FieldApp() {
       <Layout.Content style={{ padding: 12, width: '100%', maxWidth: 560, margin: '0 auto' }}>
         <WorklistProvider enabled={user.role === 'visitor'}>
           <OutboxProvider>
-            <Routes>
-              <Route index element={<FieldHome />} />
-              <Route path="elders/:id" element={<WorklistElderPage />} />
-              <Route path="elders/:id/visit" element={<VisitRecordPage />} />
-              <Route path="*" element={<Navigate to={FIELD_APP_PATH} replace />} />
-            </Routes>
+            <DraftsProvider>
+              <Routes>
+                <Route index element={<FieldHome />} />
+                <Route path="elders/:id" element={<WorklistElderPage />} />
+                <Route path="elders/:id/visit" element={<VisitRecordPage />} />
+                <Route path="*" element={<Navigate to={FIELD_APP_PATH} replace />} />
+              </Routes>
+            </DraftsProvider>
           </OutboxProvider>
         </WorklistProvider>
       </Layout.Content>

@@ -3,7 +3,8 @@ import { CATEGORY_LABELS, type WorklistItemDto } from '@tanfang/domain';
 import { Link } from 'react-router-dom';
 import { FIELD_APP_PATH } from '../lib/routes';
 import { checklistLine, lastVisitText, taskParts } from '../pages/worklist/worklistText';
-import { BackupTag, BUCKET_TONES, FIELD_FONT, FieldTierTag, InfoLine } from './fieldUi';
+import { BackupTag, BUCKET_TONES, DraftTag, FIELD_FONT, FieldTierTag, InfoLine } from './fieldUi';
+import { useDrafts } from './visit/draftStore';
 
 /** The task of a worklist item in its group's colours, with a campaign's checks. */
 export function TaskBox({ item, today }: { item: WorklistItemDto; today: string }) {
@@ -42,10 +43,12 @@ export function fieldElderPath(elderId: string): string {
 
 /**
  * One elder on the visitor's worklist: a large card to tap — name, age, village, tier, categories,
- * the task, the last visit and the masked phone.
+ * the task, the last visit and the masked phone; 草稿 when a visit to the elder was started here
+ * and not yet submitted.
  */
 export function WorklistCard({ item, today }: { item: WorklistItemDto; today: string }) {
   const { elder } = item;
+  const hasDraft = useDrafts().savedAt.has(elder.id);
   return (
     <Link
       to={fieldElderPath(elder.id)}
@@ -67,6 +70,7 @@ export function WorklistCard({ item, today }: { item: WorklistItemDto; today: st
         </span>
         <span style={{ fontSize: FIELD_FONT.large, color: '#434343' }}>{elder.age}岁</span>
         <span style={{ flex: 1 }} />
+        {hasDraft && <DraftTag />}
         <FieldTierTag tier={elder.tier} />
         {item.role === 'backup' && <BackupTag />}
       </div>

@@ -16,7 +16,16 @@ import {
   lastVisitText,
   methodWords,
 } from '../pages/worklist/worklistText';
-import { BackupTag, BigTag, BUCKET_TONES, FIELD_FONT, FieldTierTag, InfoLine } from './fieldUi';
+import {
+  BackupTag,
+  BigTag,
+  BUCKET_TONES,
+  DraftTag,
+  FIELD_FONT,
+  FieldTierTag,
+  InfoLine,
+} from './fieldUi';
+import { useDrafts } from './visit/draftStore';
 import { VisitStartButton } from './visit/VisitStartButton';
 import { TaskBox } from './WorklistCard';
 import { useVisitorWorklist } from './worklistStore';
@@ -56,6 +65,7 @@ export function WorklistElderPage() {
   const navigate = useNavigate();
   const location = useLocation();
   const { data, loading, error, refresh } = useVisitorWorklist();
+  const hasDraft = useDrafts().savedAt.has(id);
 
   // A block body: newer browsers' scrollTo returns a promise, which React would call on unmount.
   useEffect(() => {
@@ -132,6 +142,7 @@ export function WorklistElderPage() {
             {GENDER_LABELS[elder.gender]} · {elder.age}岁
           </span>
           <span style={{ flex: 1 }} />
+          {hasDraft && <DraftTag />}
           <FieldTierTag tier={elder.tier} />
           {backup && <BackupTag />}
         </div>

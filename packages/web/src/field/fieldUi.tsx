@@ -70,6 +70,15 @@ export function BackupTag() {
   return <BigTag tone={{ text: '#391085', background: '#f9f0ff', border: '#9254de' }}>替补</BigTag>;
 }
 
+/** 草稿: the visitor has started a visit to this elder on this phone and not yet submitted it. */
+export function DraftTag() {
+  return (
+    <span data-testid="draft-tag">
+      <BigTag tone={{ text: '#003eb3', background: '#e6f4ff', border: '#4096ff' }}>草稿</BigTag>
+    </span>
+  );
+}
+
 /** One label–value line of an elder's details. */
 export function InfoLine({ label, children }: { label: string; children: ReactNode }) {
   return (

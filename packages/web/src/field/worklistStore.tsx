@@ -1,7 +1,10 @@
 import type { VisitorWorklistDto } from '@tanfang/domain';
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
 import { errorMessage } from '../api';
+import { useCurrentUser } from '../auth/useAuth';
 import { worklistApi } from '../pages/worklist/worklistApi';
+import { keepTemplates } from './visit/templateCache';
+import { templateKeysNeeded } from './visit/visitPlan';
 
 /** The visitor's worklist as the field app holds it: the last answer and the state of a load. */
 export interface WorklistState {
@@ -18,9 +21,11 @@ const WorklistContext = createContext<WorklistState | null>(null);
 
 /**
  * Loads `GET /api/worklist` once for the field app, so the home and an elder's page share it and
- * going back to the list shows it at once.
+ * going back to the list shows it at once. Each load also keeps on the phone the form templates
+ * its elders need, so their forms open without signal.
  */
 export function WorklistProvider({ enabled, children }: { enabled: boolean; children: ReactNode }) {
+  const user = useCurrentUser();
   const [data, setData] = useState<VisitorWorklistDto | null>(null);
   const [loading, setLoading] = useState(enabled);
   const [error, setError] = useState<string | null>(null);
@@ -36,6 +41,8 @@ export function WorklistProvider({ enabled, children }: { enabled: boolean; chil
         setData(result);
         setError(null);
         setLoading(false);
+        // Best effort: a failure here leaves the forms to be fetched when opened.
+        keepTemplates(user.id, templateKeysNeeded(result.items)).catch(() => undefined);
       },
       (e: unknown) => {
         if (cancelled) return;
@@ -46,7 +53,7 @@ export function WorklistProvider({ enabled, children }: { enabled: boolean; chil
     return () => {
       cancelled = true;
     };
-  }, [enabled, reloadKey]);
+  }, [enabled, reloadKey, user.id]);
 
   const refresh = useCallback(() => setReloadKey((k) => k + 1), []);
   return (

@@ -18,7 +18,7 @@ import {
   type VisitMethod,
 } from '@tanfang/domain';
 import { Alert, App, Button, Card, Input, Skeleton } from 'antd';
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { VisitFormRenderer } from '../../components/visitForm/VisitFormRenderer';
 import { changedKeys, formLevelIssues, setSignature } from '../../components/visitForm/formModel';
@@ -26,6 +26,8 @@ import { FIELD_APP_PATH } from '../../lib/routes';
 import { methodWords } from '../../pages/worklist/worklistText';
 import { FIELD_FONT } from '../fieldUi';
 import { useVisitorWorklist } from '../worklistStore';
+import { draftHasContent, draftTimeWords, type VisitDraft } from './draftRules';
+import { useDrafts, type DraftContent } from './draftStore';
 import { useOutbox } from './outboxStore';
 import type { OutboxAttachment, OutboxVisit } from './outboxTypes';
 import { compressPhoto, PHOTO_MAX_COUNT, sizeWords } from './photos';
@@ -40,11 +42,14 @@ import {
   type PlannedTask,
 } from './visitPlan';
 
-/** Where the visit page of an elder is (`draft`: reopen a visit of the outbox to correct it). */
-export function fieldVisitPath(elderId: string, draftId?: string): string {
+/** Where the visit page of an elder is (`queuedId`: reopen a visit of the outbox to correct it). */
+export function fieldVisitPath(elderId: string, queuedId?: string): string {
   const base = `${FIELD_APP_PATH}/elders/${encodeURIComponent(elderId)}/visit`;
-  return draftId ? `${base}?draft=${encodeURIComponent(draftId)}` : base;
+  return queuedId ? `${base}?queued=${encodeURIComponent(queuedId)}` : base;
 }
+
+/** How long the form waits after a change before saving its draft. */
+const DRAFT_SAVE_DELAY_MS = 700;
 
 const BIG = { minHeight: 48, fontSize: FIELD_FONT.body } as const;
 
@@ -55,14 +60,19 @@ interface HeldImage {
   url: string;
 }
 
-/** What the form starts from: a new visit, or a stored one to correct. */
+/** What the form starts from: a new visit, a restored draft, or a queued visit to correct. */
 interface EditorSource {
   elderId: string;
   elderName: string;
   template: FormTemplate;
   checklist: ChecklistItem[];
   tasks: PlannedTask[];
-  draft: OutboxVisit | null;
+  /** A visit of the outbox the server refused, reopened to correct (the outbox keeps it). */
+  queued: OutboxVisit | null;
+  /** The draft this form continues (a new visit keeps a draft as it is filled in). */
+  saved: VisitDraft | null;
+  /** The visitor gave up the draft: start afresh. */
+  onDraftDiscarded?: () => void;
 }
 
 function PositionLine({ position }: { position: PositionState }) {
@@ -382,50 +392,74 @@ function useObjectUrls() {
   };
 }
 
-function initialIssues(draft: OutboxVisit | null): AnswerIssue[] {
-  const r = draft?.rejection;
+function initialIssues(queued: OutboxVisit | null): AnswerIssue[] {
+  const r = queued?.rejection;
   if (!r) return [];
   if (r.details.length > 0) return r.details;
   return [{ field: r.field ?? 'visit', message: r.message }];
 }
 
+/** The images a form starts with: a queued visit's attachments, or a draft's. */
+function initialImages(source: EditorSource, heldOf: (id: string, blob: Blob) => HeldImage) {
+  const photos: HeldImage[] = [];
+  const signatures: Record<string, HeldImage> = {};
+  if (source.queued) {
+    for (const a of source.queued.attachments) {
+      if (a.kind === 'photo') photos.push(heldOf(a.id, a.blob));
+      else if (a.itemKey) signatures[a.itemKey] = heldOf(a.id, a.blob);
+    }
+  } else if (source.saved) {
+    for (const p of source.saved.photos) photos.push(heldOf(p.id, p.blob));
+    for (const g of source.saved.signatures) signatures[g.itemKey] = heldOf(g.id, g.blob);
+  }
+  return { photos, signatures };
+}
+
+/** The state of the form's draft, for the line above 提交. */
+type DraftStatus = { state: 'none' } | { state: 'saving' } | { state: 'saved'; at: string };
+
 /** The visit form of one elder: position, method, the template's items, photos, emergency. */
-function VisitEditor({ source }: { source: EditorSource }) {
-  const { template, checklist, draft, elderId } = source;
+function VisitEditor({ source: initialSource }: { source: EditorSource }) {
+  // What the form started from does not change while it is open.
+  const [source] = useState(initialSource);
+  const { template, checklist, queued, saved, elderId } = source;
   const navigate = useNavigate();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const outbox = useOutbox();
+  const drafts = useDrafts();
   const objectUrl = useObjectUrls();
   const livePosition = useVisitPosition();
 
-  const [visitId] = useState(() => draft?.id ?? uuidv7());
-  const [visitedAt] = useState(() => draft?.body.visitedAt ?? new Date().toISOString());
-  const [method, setMethod] = useState<VisitMethod | null>(draft?.body.method ?? null);
+  const [visitId] = useState(() => queued?.id ?? saved?.visitId ?? uuidv7());
+  const [visitedAt] = useState(
+    () => queued?.body.visitedAt ?? saved?.visitedAt ?? new Date().toISOString(),
+  );
+  const [method, setMethod] = useState<VisitMethod | null>(
+    queued?.body.method ?? saved?.method ?? null,
+  );
   const [answers, setAnswers] = useState<Answers>(
-    () => draft?.body.answers ?? prefilledAnswers(template),
+    () => queued?.body.answers ?? saved?.answers ?? prefilledAnswers(template),
   );
-  const [issues, setIssues] = useState<AnswerIssue[]>(() => initialIssues(draft));
-  const [emergency, setEmergency] = useState(draft?.body.emergency ?? false);
-  const [emergencyNote, setEmergencyNote] = useState(draft?.body.emergencyNote ?? '');
-  const [photos, setPhotos] = useState<HeldImage[]>(() =>
-    (draft?.attachments ?? [])
-      .filter((a) => a.kind === 'photo')
-      .map((a) => ({ id: a.id, blob: a.blob, url: objectUrl(a.blob) })),
+  const [issues, setIssues] = useState<AnswerIssue[]>(() => initialIssues(queued));
+  const [emergency, setEmergency] = useState(queued?.body.emergency ?? saved?.emergency ?? false);
+  const [emergencyNote, setEmergencyNote] = useState(
+    queued?.body.emergencyNote ?? saved?.emergencyNote ?? '',
   );
-  const [signatures, setSignatures] = useState<Record<string, HeldImage>>(() => {
-    const out: Record<string, HeldImage> = {};
-    for (const a of draft?.attachments ?? [])
-      if (a.kind === 'signature' && a.itemKey)
-        out[a.itemKey] = { id: a.id, blob: a.blob, url: objectUrl(a.blob) };
-    return out;
-  });
+  const [images] = useState(() =>
+    initialImages(source, (id, blob) => ({ id, blob, url: objectUrl(blob) })),
+  );
+  const [photos, setPhotos] = useState<HeldImage[]>(images.photos);
+  const [signatures, setSignatures] = useState<Record<string, HeldImage>>(images.signatures);
   const [previous, setPrevious] = useState<Answers | undefined>(undefined);
   const [saving, setSaving] = useState(false);
 
-  const draftLocation = draft?.body.location;
-  const position: PositionState = draftLocation
-    ? { state: 'located', location: draftLocation }
+  // The position of a visit already begun is the one captured when it began.
+  const startLocation = queued?.body.location ?? saved?.location;
+  const position: PositionState = startLocation
+    ? { state: 'located', location: startLocation }
     : livePosition;
+  const location: VisitLocation | undefined =
+    position.state === 'located' ? position.location : undefined;
 
   useEffect(() => {
     let cancelled = false;
@@ -444,6 +478,127 @@ function VisitEditor({ source }: { source: EditorSource }) {
       cancelled = true;
     };
   }, [elderId, template.key, visitId]);
+
+  // The draft: saved a moment after each change, and at once when the page is left or hidden.
+  // A queued visit being corrected keeps no draft (the outbox holds it).
+  const keepsDraft = queued === null;
+  const [draftStatus, setDraftStatus] = useState<DraftStatus>(() =>
+    saved ? { state: 'saved', at: saved.savedAt } : { state: 'none' },
+  );
+  const hasDraft = useRef(saved !== null);
+  const firstRun = useRef(true);
+  const closed = useRef(false);
+  const pending = useRef<DraftContent | null>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const { save: saveDraft, settled: draftSettled } = drafts;
+
+  const flushDraft = useCallback(() => {
+    clearTimeout(timer.current);
+    const content = pending.current;
+    pending.current = null;
+    if (!content || closed.current) return;
+    saveDraft(content).then(
+      (at) => {
+        if (!pending.current && !closed.current) setDraftStatus({ state: 'saved', at });
+      },
+      () => {
+        if (!closed.current) setDraftStatus({ state: 'none' });
+      },
+    );
+  }, [saveDraft]);
+
+  useEffect(() => {
+    if (!keepsDraft || closed.current) return;
+    // A restored draft is already saved as it opens.
+    const restoring = firstRun.current && saved !== null;
+    firstRun.current = false;
+    if (restoring) return;
+    const content: DraftContent = {
+      elderId,
+      elderName: source.elderName,
+      visitId,
+      visitedAt,
+      template: { key: template.key, version: template.version },
+      checklist,
+      tasks: source.tasks,
+      method,
+      answers,
+      emergency,
+      emergencyNote,
+      ...(location ? { location } : {}),
+      photos: photos.map((p) => ({ id: p.id, blob: p.blob })),
+      signatures: Object.entries(signatures).map(([itemKey, g]) => ({
+        itemKey,
+        id: g.id,
+        blob: g.blob,
+      })),
+    };
+    // A form only opened and left is no draft; once there is one, it follows every change.
+    if (!hasDraft.current && !draftHasContent(template, content)) return;
+    hasDraft.current = true;
+    pending.current = content;
+    setDraftStatus({ state: 'saving' });
+    clearTimeout(timer.current);
+    timer.current = setTimeout(flushDraft, DRAFT_SAVE_DELAY_MS);
+  }, [
+    keepsDraft,
+    saved,
+    elderId,
+    source.elderName,
+    source.tasks,
+    visitId,
+    visitedAt,
+    template,
+    checklist,
+    method,
+    answers,
+    emergency,
+    emergencyNote,
+    location,
+    photos,
+    signatures,
+    flushDraft,
+  ]);
+
+  useEffect(() => {
+    const onHide = () => {
+      if (document.visibilityState === 'hidden') flushDraft();
+    };
+    window.addEventListener('pagehide', flushDraft);
+    document.addEventListener('visibilitychange', onHide);
+    return () => {
+      window.removeEventListener('pagehide', flushDraft);
+      document.removeEventListener('visibilitychange', onHide);
+      // Leaving the form (返回) keeps what was entered.
+      flushDraft();
+    };
+  }, [flushDraft]);
+
+  /**
+   * Stops saving the draft and waits for the saves under way. Before a submit the last change is
+   * saved first (should the outbox write fail, the draft still holds it); a discard drops it.
+   */
+  const closeDraft = async (keepLast: boolean) => {
+    if (keepLast) flushDraft();
+    closed.current = true;
+    clearTimeout(timer.current);
+    pending.current = null;
+    await draftSettled(elderId);
+  };
+
+  const discardDraft = () =>
+    modal.confirm({
+      title: '放弃这份草稿？',
+      content: '已填写的内容、照片和签字将被删除，重新开始探访。',
+      okText: '放弃草稿',
+      okButtonProps: { danger: true },
+      cancelText: '继续填写',
+      onOk: async () => {
+        await closeDraft(false);
+        await drafts.discard(elderId);
+        source.onDraftDiscarded?.();
+      },
+    });
 
   // Once the visitor has tried to submit, problems clear as they are fixed.
   const recheck = (m: VisitMethod | null, a: Answers) => {
@@ -508,7 +663,7 @@ function VisitEditor({ source }: { source: EditorSource }) {
       const a = answers[key];
       return a && 'signature' in a && a.signature === s.id;
     });
-    const uploaded = new Set(draft?.attachments.filter((a) => a.uploaded).map((a) => a.id));
+    const uploaded = new Set(queued?.attachments.filter((a) => a.uploaded).map((a) => a.id));
     const attachments: OutboxAttachment[] = [
       ...photos.map((p) => ({
         id: p.id,
@@ -524,8 +679,6 @@ function VisitEditor({ source }: { source: EditorSource }) {
         uploaded: uploaded.has(s.id),
       })),
     ];
-    const location: VisitLocation | undefined =
-      position.state === 'located' ? position.location : undefined;
     const note = emergencyNote.trim();
     const record: OutboxVisit = {
       id: visitId,
@@ -552,8 +705,16 @@ function VisitEditor({ source }: { source: EditorSource }) {
     };
     setSaving(true);
     try {
-      await outbox.enqueue(record);
+      if (keepsDraft) {
+        // The draft goes with the visit into the outbox, in one write.
+        await closeDraft(true);
+        await outbox.enqueue(record, { draftKey: drafts.keyOf(elderId) });
+        drafts.submitted(elderId);
+      } else {
+        await outbox.enqueue(record);
+      }
     } catch {
+      closed.current = false;
       setSaving(false);
       message.error('手机存储空间不足或浏览器禁止保存，探访记录未能保存，请重试');
       return;
@@ -577,14 +738,45 @@ function VisitEditor({ source }: { source: EditorSource }) {
         </h1>
         <div style={{ fontSize: 15, color: '#595959', margin: '2px 0 6px' }}>{template.name}</div>
         <PositionLine position={position} />
-        {draft?.rejection && (
+        {queued?.rejection && (
           <Alert
             type="error"
             showIcon
             style={{ marginTop: 8, fontSize: FIELD_FONT.body }}
             title="上次提交被退回，请按提示修改后重新提交"
-            description={draft.rejection.message}
+            description={queued.rejection.message}
           />
+        )}
+        {saved && (
+          <div
+            data-testid="draft-restored"
+            role="status"
+            style={{
+              marginTop: 10,
+              padding: '10px 12px',
+              borderRadius: 8,
+              background: '#e6f4ff',
+              border: '1px solid #69b1ff',
+              display: 'flex',
+              flexDirection: 'column',
+              gap: 8,
+            }}
+          >
+            <div style={{ fontSize: FIELD_FONT.body, fontWeight: 700, color: '#003eb3' }}>
+              已恢复未提交的草稿（保存于 {draftTimeWords(saved.savedAt)}）
+            </div>
+            <div style={{ fontSize: 15, color: '#434343', lineHeight: 1.5 }}>
+              探访开始于 {draftTimeWords(saved.visitedAt)}，已填写的内容和照片都在，可以接着填写。
+            </div>
+            <Button
+              danger
+              onClick={discardDraft}
+              style={{ ...BIG, alignSelf: 'flex-start' }}
+              data-testid="draft-discard"
+            >
+              放弃草稿
+            </Button>
+          </div>
         )}
       </Card>
 
@@ -654,6 +846,13 @@ function VisitEditor({ source }: { source: EditorSource }) {
           {emergency ? '，报告紧急情况' : ''}
           {photos.length > 0 ? `，${photos.length} 张照片` : ''}
         </div>
+        {draftStatus.state !== 'none' && (
+          <div data-testid="draft-status" style={{ fontSize: 15, color: '#595959' }}>
+            {draftStatus.state === 'saving'
+              ? '正在保存草稿…'
+              : `已自动保存草稿（${draftTimeWords(draftStatus.at)}）`}
+          </div>
+        )}
         <Button
           type="primary"
           danger={emergency}
@@ -686,7 +885,17 @@ function Frame({ back, children }: { back: () => void; children: ReactNode }) {
   );
 }
 
-function Problem({ title, text, onRetry }: { title: string; text: string; onRetry?: () => void }) {
+function Problem({
+  title,
+  text,
+  onRetry,
+  action,
+}: {
+  title: string;
+  text: string;
+  onRetry?: () => void;
+  action?: ReactNode;
+}) {
   return (
     <Card styles={{ body: { textAlign: 'center' } }} data-testid="visit-problem">
       <div style={{ fontSize: FIELD_FONT.title, fontWeight: 700, marginBottom: 8 }}>{title}</div>
@@ -701,42 +910,136 @@ function Problem({ title, text, onRetry }: { title: string; text: string; onRetr
           重新加载
         </Button>
       )}
+      {action && <div style={{ marginTop: 12 }}>{action}</div>}
     </Card>
   );
 }
 
-/** Loads the template, then the editor. */
+function Loading({ rows = 8 }: { rows?: number }) {
+  return (
+    <Card>
+      <Skeleton active paragraph={{ rows }} />
+    </Card>
+  );
+}
+
+/** Loads the template, then the editor (`problemAction`: what to offer if it cannot be had). */
 function WithTemplate({
   templateKey,
   version,
   make,
+  problemAction,
 }: {
   templateKey: string;
   version?: number;
   make: (t: FormTemplate) => EditorSource;
+  problemAction?: ReactNode;
 }) {
   const state = useTemplate(templateKey, version);
-  if (state.status === 'loading')
-    return (
-      <Card>
-        <Skeleton active paragraph={{ rows: 8 }} />
-      </Card>
-    );
-  if (state.status === 'error') return <Problem title="探访记录表加载失败" text={state.message} />;
+  if (state.status === 'loading') return <Loading />;
+  if (state.status === 'error')
+    return <Problem title="探访记录表加载失败" text={state.message} action={problemAction} />;
   return <VisitEditor source={make(state.template)} />;
 }
 
 /**
- * `/m/elders/:id/visit`: records a visit to an elder of the worklist — or, with `?draft=`,
- * reopens a visit the server refused, to correct it. Submitting stores it in the outbox.
+ * A new visit to an elder of the worklist — or the visitor's draft of one, restored as it was
+ * left (that needs no worklist, so a draft reopens even when the list cannot be loaded).
+ */
+function NewVisit({ elderId }: { elderId: string }) {
+  const { load, discard } = useDrafts();
+  const { data, loading, error, refresh } = useVisitorWorklist();
+  const [found, setFound] = useState<{ draft: VisitDraft | null } | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    setFound(null);
+    load(elderId).then(
+      (draft) => !cancelled && setFound({ draft: draft ?? null }),
+      () => !cancelled && setFound({ draft: null }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [elderId, load]);
+
+  if (!found) return <Loading />;
+  const { draft } = found;
+  if (draft) {
+    const startAfresh = () => setFound({ draft: null });
+    return (
+      <WithTemplate
+        key={draft.visitId}
+        templateKey={draft.template.key}
+        version={draft.template.version}
+        problemAction={
+          <Button
+            danger
+            style={BIG}
+            onClick={() => void discard(elderId).then(startAfresh)}
+            data-testid="draft-discard"
+          >
+            放弃草稿，重新开始
+          </Button>
+        }
+        make={(template) => ({
+          elderId,
+          elderName: draft.elderName,
+          template,
+          checklist: draft.checklist,
+          tasks: draft.tasks,
+          queued: null,
+          saved: draft,
+          onDraftDiscarded: startAfresh,
+        })}
+      />
+    );
+  }
+
+  if (!data)
+    return loading ? (
+      <Loading rows={6} />
+    ) : (
+      <Problem title="加载失败" text={error ?? '任务列表加载失败'} onRetry={refresh} />
+    );
+  const items = data.items.filter((i) => i.elder.id === elderId);
+  const first = items[0];
+  if (!first)
+    return (
+      <Problem
+        title="任务列表中没有这位老人"
+        text="这位老人本期的探访已经完成，或不在您的探访名单中。"
+      />
+    );
+  const plan = planVisit(items);
+  return (
+    <WithTemplate
+      key={`new-${elderId}`}
+      templateKey={plan.templateKey}
+      make={(template) => ({
+        elderId,
+        elderName: first.elder.name,
+        template,
+        checklist: plan.checklist,
+        tasks: plan.tasks,
+        queued: null,
+        saved: null,
+      })}
+    />
+  );
+}
+
+/**
+ * `/m/elders/:id/visit`: records a visit to an elder of the worklist, continuing the visitor's
+ * draft if there is one — or, with `?queued=`, reopens a visit the server refused, to correct it.
+ * Submitting stores it in the outbox.
  */
 export function VisitRecordPage() {
   const { id = '' } = useParams();
   const [search] = useSearchParams();
-  const draftId = search.get('draft');
+  const queuedId = search.get('queued');
   const navigate = useNavigate();
   const location = useLocation();
-  const worklist = useVisitorWorklist();
   const outbox = useOutbox();
 
   useEffect(() => {
@@ -746,78 +1049,39 @@ export function VisitRecordPage() {
   const back = () =>
     location.key !== 'default' ? navigate(-1) : navigate(FIELD_APP_PATH, { replace: true });
 
-  if (draftId) {
-    if (!outbox.ready)
-      return (
-        <Frame back={back}>
-          <Card>
-            <Skeleton active />
-          </Card>
-        </Frame>
-      );
-    const draft = outbox.records.find((r) => r.id === draftId);
-    if (!draft)
-      return (
-        <Frame back={back}>
-          <Problem title="没有这条待上传记录" text="这条探访记录已经上传，或已被删除。" />
-        </Frame>
-      );
+  if (!queuedId)
     return (
       <Frame back={back}>
-        <WithTemplate
-          key={draft.id}
-          templateKey={draft.body.template.key}
-          version={draft.body.template.version}
-          make={(template) => ({
-            elderId: draft.body.elderId,
-            elderName: draft.elderName,
-            template,
-            checklist: draft.checklist,
-            tasks: [],
-            draft,
-          })}
-        />
+        <NewVisit key={id} elderId={id} />
       </Frame>
     );
-  }
-
-  const { data, loading, error, refresh } = worklist;
-  if (!data)
+  if (!outbox.ready)
     return (
       <Frame back={back}>
-        {loading ? (
-          <Card>
-            <Skeleton active paragraph={{ rows: 6 }} />
-          </Card>
-        ) : (
-          <Problem title="加载失败" text={error ?? '任务列表加载失败'} onRetry={refresh} />
-        )}
+        <Loading rows={3} />
       </Frame>
     );
-  const items = data.items.filter((i) => i.elder.id === id);
-  const first = items[0];
-  if (!first)
+  const queued = outbox.records.find((r) => r.id === queuedId);
+  if (!queued)
     return (
       <Frame back={back}>
-        <Problem
-          title="任务列表中没有这位老人"
-          text="这位老人本期的探访已经完成，或不在您的探访名单中。"
-        />
+        <Problem title="没有这条待上传记录" text="这条探访记录已经上传，或已被删除。" />
       </Frame>
     );
-  const plan = planVisit(items);
   return (
     <Frame back={back}>
       <WithTemplate
-        key={id}
-        templateKey={plan.templateKey}
+        key={queued.id}
+        templateKey={queued.body.template.key}
+        version={queued.body.template.version}
         make={(template) => ({
-          elderId: id,
-          elderName: first.elder.name,
+          elderId: queued.body.elderId,
+          elderName: queued.elderName,
           template,
-          checklist: plan.checklist,
-          tasks: plan.tasks,
-          draft: null,
+          checklist: queued.checklist,
+          tasks: [],
+          queued,
+          saved: null,
         })}
       />
     </Frame>

@@ -27,8 +27,11 @@ export interface OutboxState {
   sentCount: number;
   /** False when IndexedDB is unavailable and records live in memory only. */
   durable: boolean;
-  /** Stores a visit (durably first, under the current account), then starts sending it. */
-  enqueue: (record: OutboxVisit) => Promise<void>;
+  /**
+   * Stores a visit (durably first, under the current account), then starts sending it. With
+   * `draftKey`, the draft it was made from is deleted in the same write.
+   */
+  enqueue: (record: OutboxVisit, options?: { draftKey?: string }) => Promise<void>;
   /** Sends every pending visit now, without waiting for its backoff. */
   retryNow: () => void;
   /** Removes a visit the visitor chose to give up (a refused one). */
@@ -69,8 +72,8 @@ export function OutboxProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const replace = useCallback(
-    async (record: OutboxVisit) => {
-      await putOutboxVisit(record);
+    async (record: OutboxVisit, options?: { draftKey?: string }) => {
+      await putOutboxVisit(record, options);
       const list = recordsRef.current;
       const i = list.findIndex((r) => r.id === record.id);
       commit(i < 0 ? [...list, record] : list.map((r) => (r.id === record.id ? record : r)));
@@ -197,8 +200,8 @@ export function OutboxProvider({ children }: { children: ReactNode }) {
   }, [user.id, commit, drain]);
 
   const enqueue = useCallback(
-    async (record: OutboxVisit) => {
-      await replace({ ...record, userId: user.id });
+    async (record: OutboxVisit, options?: { draftKey?: string }) => {
+      await replace({ ...record, userId: user.id }, options);
       void drain(true);
     },
     [replace, drain, user.id],

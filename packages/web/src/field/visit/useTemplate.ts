@@ -1,61 +1,47 @@
 import type { FormTemplate } from '@tanfang/domain';
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../api';
-import { visitApi } from './visitApi';
-import { builtinTemplate } from './visitPlan';
+import { useCurrentUser } from '../../auth/useAuth';
+import { builtinVersion, findTemplate, knownNewest } from './templateCache';
 
-/** A template being found: built-ins at once (offline too), an uploaded one from the server. */
+/** A template being found: at once when built in or known, else from the phone or the server. */
 export type TemplateState =
   | { status: 'loading' }
   | { status: 'ready'; template: FormTemplate }
   | { status: 'error'; message: string };
 
-function builtin(key: string, version: number | undefined): FormTemplate | undefined {
-  const t = builtinTemplate(key);
-  return t && (version === undefined || t.version === version) ? t : undefined;
+/** The template to show without waiting, when that needs neither storage nor network. */
+function immediate(userId: string, key: string, version: number | undefined) {
+  const v = version ?? knownNewest(userId, key);
+  return v === undefined ? undefined : builtinVersion(key, v);
 }
 
 /**
- * The template of a key (its newest version) or of a key and version (a stored draft's). A built-in
- * answers at once, offline too; online, a newer version the city uploaded replaces it (or an
- * uploaded-only key is fetched).
+ * The template of a key (its newest version) or of a key and version (a draft's or a queued
+ * visit's). A built-in or a version the worklist load kept answers without the network, so an
+ * uploaded form opens offline too (see `templateCache.ts`).
  */
 export function useTemplate(key: string, version?: number): TemplateState {
+  const user = useCurrentUser();
   const [state, setState] = useState<TemplateState>(() => {
-    const t = builtin(key, version);
+    const t = immediate(user.id, key, version);
     return t ? { status: 'ready', template: t } : { status: 'loading' };
   });
   useEffect(() => {
-    const b = builtin(key, version);
-    if (b && version !== undefined) {
-      setState({ status: 'ready', template: b });
+    const t = immediate(user.id, key, version);
+    if (t) {
+      setState({ status: 'ready', template: t });
       return;
     }
     let cancelled = false;
-    setState(b ? { status: 'ready', template: b } : { status: 'loading' });
-    (async () => {
-      let v = version;
-      if (v === undefined) {
-        const { items } = await visitApi.templates();
-        const versions = items.filter((i) => i.key === key).map((i) => i.version);
-        if (versions.length === 0) {
-          if (b) return b;
-          throw new Error(`找不到探访记录表 ${key}，请联系乡镇工作人员`);
-        }
-        v = Math.max(...versions);
-        if (b && b.version === v) return b;
-      }
-      return visitApi.template(key, v);
-    })().then(
+    setState({ status: 'loading' });
+    findTemplate(user.id, key, version).then(
       (template) => !cancelled && setState({ status: 'ready', template }),
-      (e: unknown) => {
-        // Offline with a built-in at hand: keep it.
-        if (!cancelled && !b) setState({ status: 'error', message: errorMessage(e) });
-      },
+      (e: unknown) => !cancelled && setState({ status: 'error', message: errorMessage(e) }),
     );
     return () => {
       cancelled = true;
     };
-  }, [key, version]);
+  }, [user.id, key, version]);
   return state;
 }

@@ -11,6 +11,7 @@ import {
   builtinTemplate,
   planVisit,
   previousAnswers,
+  templateKeysNeeded,
   tasksNotCounted,
   visitIssues,
 } from './visitPlan';
@@ -65,6 +66,23 @@ describe('the form of a visit', () => {
     expect(planVisit([task({})]).templateKey).toBe('dandong-2023');
     expect(builtinTemplate('anshan-2020')).toBe(ANSHAN_2020);
     expect(builtinTemplate('tieling-2024')).toBeUndefined();
+  });
+
+  it('names each form the worklist’s elders need once, so they can be kept on the phone', () => {
+    const anshan = { id: 'p', version: 1, name: '鞍山月访', templateKey: 'anshan-2020' };
+    const elder = (id: string, o: Partial<ObligationDto>) => {
+      const t = task(o);
+      return { ...t, elder: { ...t.elder, id } };
+    };
+    expect(
+      templateKeysNeeded([
+        elder('a', { policy: anshan }),
+        elder('a', { kind: 'campaign', campaign: campaign([]) }),
+        elder('b', { policy: anshan }),
+        elder('c', {}),
+      ]),
+    ).toEqual(['anshan-2020', 'dandong-2023']);
+    expect(templateKeysNeeded([])).toEqual([]);
   });
 
   it('adds each campaign check once and names the tasks a method does not count for', () => {

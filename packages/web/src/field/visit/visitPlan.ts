@@ -48,6 +48,13 @@ export function planVisit(items: readonly WorklistItemDto[]): VisitPlan {
   return { templateKey, checklist, tasks };
 }
 
+/** The template key of each elder's visit form on a worklist, each once (to keep them offline). */
+export function templateKeysNeeded(items: readonly WorklistItemDto[]): string[] {
+  const byElder = new Map<string, WorklistItemDto[]>();
+  for (const i of items) byElder.set(i.elder.id, [...(byElder.get(i.elder.id) ?? []), i]);
+  return [...new Set([...byElder.values()].map((list) => planVisit(list).templateKey))];
+}
+
 /** The tasks a method would not count for. */
 export function tasksNotCounted(tasks: readonly PlannedTask[], method: VisitMethod): PlannedTask[] {
   return tasks.filter((t) => !t.countedMethods.includes(method));
