@@ -17,3 +17,6 @@ export * from './builtin-templates.js';
 export * from './visits.js';
 export * from './visit-amendments.js';
 export * from './follow-up.js';
+export * from './providers.js';
+export * from './referrals.js';
+export * from './entitlements.js';

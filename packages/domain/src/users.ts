@@ -47,6 +47,11 @@ export const LoginInput = z.strictObject({
 /** Body of `POST /api/auth/login`. */
 export type LoginInput = z.infer<typeof LoginInput>;
 
+/** The service provider an account belongs to (a UUID). */
+const ProviderRef = z
+  .uuid({ error: '所属服务机构应为记录编号（UUID）' })
+  .transform((v) => v.toLowerCase());
+
 /** Body of `POST /api/users`. */
 export const UserCreateInput = z.strictObject({
   username: Username,
@@ -55,6 +60,8 @@ export const UserCreateInput = z.strictObject({
   jurisdiction: RegionCode,
   phone: PhoneNumber.optional(),
   password: NewPassword,
+  /** The service provider (服务机构) a `provider` account belongs to; required for that role. */
+  providerId: ProviderRef.optional(),
 });
 /** Body of `POST /api/users`. */
 export type UserCreateInput = z.infer<typeof UserCreateInput>;
@@ -66,6 +73,8 @@ export const UserUpdateInput = z.strictObject({
   jurisdiction: RegionCode.optional(),
   phone: PhoneNumber.nullable().optional(),
   status: z.enum(['active', 'disabled'], { error: '状态必须是 active 或 disabled' }).optional(),
+  /** The provider of a `provider` account. */
+  providerId: ProviderRef.optional(),
 });
 /** Body of `PATCH /api/users/:id`. */
 export type UserUpdateInput = z.infer<typeof UserUpdateInput>;
@@ -101,6 +110,8 @@ export interface UserDto {
   lockedUntil: string | null;
   lastLoginAt: string | null;
   createdAt: string;
+  /** The service provider of a `provider` account (null for other roles). */
+  provider: { id: string; name: string } | null;
 }
 
 /** Body of a successful login or `GET /api/auth/me`. */

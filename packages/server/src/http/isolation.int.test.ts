@@ -48,6 +48,14 @@ const COVERED = new Set([
   'GET /api/attachments/:id',
   'PUT /api/attachments/:id',
   'GET /api/templates/:key/:version',
+  'GET /api/providers/:id',
+  'PATCH /api/providers/:id',
+  'GET /api/referrals/:id',
+  'POST /api/referrals/:id/transitions',
+  'GET /api/elders/:id/referrals',
+  'GET /api/elders/:id/care-services',
+  'GET /api/elders/:id/entitlement-hints',
+  'POST /api/elders/:id/entitlement-hints/dismissals',
   // Collections, filtered by jurisdiction (checked below):
   'GET /api/regions',
   'GET /api/users',
@@ -72,9 +80,16 @@ const COVERED = new Set([
   'GET /api/schedule/summary',
   'POST /api/campaigns',
   'POST /api/visits',
+  'GET /api/visits/amendable',
   'GET /api/findings',
   'GET /api/templates',
   'POST /api/templates',
+  'GET /api/providers',
+  'POST /api/providers',
+  'GET /api/referrals',
+  'POST /api/referrals',
+  'GET /api/care-services',
+  'POST /api/care-services',
   // Not about records of a region:
   'GET /api/health',
   'POST /api/auth/login',
@@ -508,6 +523,15 @@ describeEachDatabase('jurisdiction isolation', (env) => {
     const own = await a.get('/api/findings');
     expect(own.statusCode).toBe(200);
     expect(own.json().total).toBe(0);
+    // What one may still correct is only ever one's own entries: B's author sees the visit, A and
+    // another officer of village B do not.
+    const amendable = async (client: Client) =>
+      ((await client.get('/api/visits/amendable')).json().items as { id: string }[]).map(
+        (v) => v.id,
+      );
+    expect(await amendable(villageB)).toEqual([visit.json().id]);
+    expect(await amendable(a)).toEqual([]);
+    expect(await amendable(await env().signIn('village', VILLAGE_B))).toEqual([]);
     expect((await cityB.get('/api/templates')).body).not.toContain('鞍山市探访表');
     expect([await count('visits'), await count('findings'), await count('attachments')]).toEqual(
       before,
@@ -515,6 +539,112 @@ describeEachDatabase('jurisdiction isolation', (env) => {
     // B's visit is as it was: still its first version, with no earlier ones kept.
     expect(await visitRowB()).toEqual(storedB);
     expect(await db.selectFrom('visit_revisions').select('visit_id').execute()).toEqual([]);
+  });
+
+  it('gives village A 404 for village B’s providers, referrals, care services and entitlement hints, and writes nothing', async () => {
+    const countyB = await env().signIn('county', '210681');
+    const villageB = await env().signIn('village', VILLAGE_B);
+    const providerB = await countyB.post('/api/providers', {
+      name: '东港市居家养老服务中心',
+      kinds: ['daily_care'],
+      regionCode: '210681',
+    });
+    expect(providerB.statusCode, providerB.body).toBe(201);
+    const pB = providerB.json().id as string;
+    const referral = await villageB.post('/api/referrals', {
+      id: uuidv7(),
+      elderId: elderB.id,
+      providerId: pB,
+      kind: 'daily_care',
+      need: '东港助餐',
+    });
+    expect(referral.statusCode, referral.body).toBe(201);
+    const rB = referral.json().id as string;
+    const service = await villageB.post('/api/care-services', {
+      id: uuidv7(),
+      elderId: elderB.id,
+      servedOn: '2026-11-20',
+      content: '东港上门服务',
+      providerId: pB,
+      satisfaction: 'satisfied',
+    });
+    expect(service.statusCode, service.body).toBe(201);
+    const countyA = await env().signIn('county', '210624');
+    const db = env().database.db;
+    const snapshot = async () => ({
+      providers: await db
+        .selectFrom('service_providers')
+        .selectAll()
+        .where('id', '=', pB)
+        .execute(),
+      referrals: await db
+        .selectFrom('referrals')
+        .selectAll()
+        .where('elder_id', '=', elderB.id)
+        .execute(),
+      events: await db.selectFrom('referral_events').select('id').execute(),
+      services: await db.selectFrom('care_services').selectAll().execute(),
+      dismissals: await db.selectFrom('entitlement_dismissals').selectAll().execute(),
+    });
+    const before = await snapshot();
+    const attempts = [
+      a.get(`/api/providers/${pB}`),
+      countyA.get(`/api/providers/${pB}`),
+      countyA.patch(`/api/providers/${pB}`, { name: '篡改' }),
+      a.get(`/api/referrals/${rB}`),
+      a.post(`/api/referrals/${rB}/transitions`, { to: 'cancelled', note: '越权撤回' }),
+      a.get(`/api/elders/${elderB.id}/referrals`),
+      a.get(`/api/elders/${elderB.id}/care-services`),
+      a.get(`/api/elders/${elderB.id}/entitlement-hints`),
+      a.post(`/api/elders/${elderB.id}/entitlement-hints/dismissals`, {
+        rule: 'old_age_allowance',
+        reason: '越权',
+      }),
+      a.post('/api/referrals', {
+        id: uuidv7(),
+        elderId: elderB.id,
+        providerId: pB,
+        kind: 'daily_care',
+        need: '越权转介',
+      }),
+      a.post('/api/care-services', {
+        id: uuidv7(),
+        elderId: elderB.id,
+        servedOn: '2026-11-20',
+        content: '越权记录',
+        providerName: '某人',
+        satisfaction: 'satisfied',
+      }),
+      a.get(`/api/referrals?region=${VILLAGE_B}`),
+      a.get(`/api/care-services?region=${VILLAGE_B}`),
+      countyA.get(`/api/providers?region=210681`),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.statusCode, res.body).toBe(404);
+      expect(res.body).not.toContain('东港');
+    }
+    for (const url of ['/api/referrals', '/api/care-services', '/api/providers']) {
+      const res = await countyA.get(url);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).not.toContain('东港');
+    }
+    // A provider of A cannot be given B's elder either.
+    const providerA = (
+      await countyA.post('/api/providers', {
+        name: '宽甸助餐点',
+        kinds: ['daily_care'],
+        regionCode: '210624',
+      })
+    ).json().id as string;
+    const crossed = await villageB.post('/api/referrals', {
+      id: uuidv7(),
+      elderId: elderB.id,
+      providerId: providerA,
+      kind: 'daily_care',
+      need: '跨县转介',
+    });
+    expect(crossed.json().error.field).toBe('providerId');
+    expect(await snapshot()).toEqual(before);
   });
 
   it('covers every API endpoint that exists', () => {

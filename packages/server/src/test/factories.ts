@@ -4,6 +4,7 @@ import {
   prefilledAnswers,
   uuidv7,
   type ElderInput,
+  type ProviderInput,
   type VisitInput,
   type VisitorInput,
 } from '@tanfang/domain';
@@ -90,6 +91,19 @@ export function buildVisit(
     method: 'in_person',
     template: { key: DANDONG_2023.key, version: DANDONG_2023.version },
     answers: prefilledAnswers(DANDONG_2023),
+    ...overrides,
+  };
+}
+
+/** A service provider (服务机构) of 宽甸县 as a county registers one, with overrides. */
+export function buildProvider(overrides: Partial<ProviderInput> = {}): ProviderInput {
+  return {
+    name: '宽甸县居家养老服务中心',
+    kinds: ['daily_care', 'rehab_nursing'],
+    regionCode: '210624',
+    contactName: '张丽',
+    phone: '0415-5123456',
+    address: '宽甸镇新华路 8 号',
     ...overrides,
   };
 }

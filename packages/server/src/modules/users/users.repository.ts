@@ -78,7 +78,8 @@ export async function insertUser(
   user: Pick<
     UserRow,
     'id' | 'username' | 'display_name' | 'role' | 'jurisdiction' | 'phone' | 'password_hash'
-  >,
+  > &
+    Partial<Pick<UserRow, 'provider_id'>>,
 ): Promise<UserRow> {
   return db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow();
 }

@@ -29,6 +29,7 @@ import { deleteUserSessions } from '../auth/auth.repository.js';
 import { hashPassword } from '../auth/passwords.js';
 import { findRegion } from '../regions/regions.repository.js';
 import type { RegionsService } from '../regions/regions.service.js';
+import { findProviderById, providerNames } from '../providers/providers.repository.js';
 import {
   findUserByUsername,
   findUserInJurisdiction,
@@ -52,7 +53,13 @@ export class UsersService {
 
   /** Shapes several rows, naming their jurisdictions in one query. */
   async presentMany(rows: UserRow[]): Promise<UserDto[]> {
-    const names = await this.regions.fullNames(rows.map((r) => r.jurisdiction));
+    const [names, providers] = await Promise.all([
+      this.regions.fullNames(rows.map((r) => r.jurisdiction)),
+      providerNames(
+        this.db,
+        rows.flatMap((r) => (r.provider_id ? [r.provider_id] : [])),
+      ),
+    ]);
     const now = new Date();
     return rows.map((r) => {
       const locked = r.locked_until !== null && r.locked_until > now;
@@ -73,6 +80,9 @@ export class UsersService {
         lockedUntil: locked ? r.locked_until!.toISOString() : null,
         lastLoginAt: r.last_login_at?.toISOString() ?? null,
         createdAt: r.created_at.toISOString(),
+        provider: r.provider_id
+          ? { id: r.provider_id, name: providers.get(r.provider_id) ?? '' }
+          : null,
       };
     });
   }
@@ -124,6 +134,12 @@ export class UsersService {
     this.requireAdmin(ctx);
     const input = parseInput(UserCreateInput, rawInput);
     await this.checkJurisdiction(ctx, input.role, input.jurisdiction);
+    const providerId = await this.checkProvider(
+      ctx,
+      input.role,
+      input.jurisdiction,
+      input.providerId,
+    );
     if (await findUserByUsername(this.db, input.username)) {
       throw conflict('username_taken', `用户名“${input.username}”已被使用`, 'username');
     }
@@ -139,6 +155,7 @@ export class UsersService {
           jurisdiction: input.jurisdiction,
           phone: input.phone ?? null,
           password_hash: passwordHash,
+          provider_id: providerId,
         });
         await audit(trx, ctx, {
           action: 'user.create',
@@ -149,6 +166,7 @@ export class UsersService {
             username: created.username,
             role: created.role,
             jurisdiction: created.jurisdiction,
+            providerId: created.provider_id,
           },
         });
         return created;
@@ -170,6 +188,18 @@ export class UsersService {
     const role = input.role ?? (current.role as Role);
     const jurisdiction = input.jurisdiction ?? current.jurisdiction;
     if (input.role || input.jurisdiction) await this.checkJurisdiction(ctx, role, jurisdiction);
+    // A provider account keeps its provider unless another is picked; any other role has none.
+    const providerId =
+      input.role || input.jurisdiction || input.providerId
+        ? await this.checkProvider(
+            ctx,
+            role,
+            jurisdiction,
+            role === 'provider'
+              ? (input.providerId ?? current.provider_id ?? undefined)
+              : input.providerId,
+          )
+        : current.provider_id;
     if (
       id === ctx.actor.userId &&
       (input.status === 'disabled' || (input.role && input.role !== 'admin'))
@@ -186,8 +216,14 @@ export class UsersService {
         ...(input.jurisdiction !== undefined ? { jurisdiction: input.jurisdiction } : {}),
         ...(input.phone !== undefined ? { phone: input.phone } : {}),
         ...(input.status !== undefined ? { status: input.status } : {}),
+        ...(providerId !== current.provider_id ? { provider_id: providerId } : {}),
       });
-      if (input.status === 'disabled' || input.role || input.jurisdiction)
+      if (
+        input.status === 'disabled' ||
+        input.role ||
+        input.jurisdiction ||
+        providerId !== current.provider_id
+      )
         await deleteUserSessions(trx, id);
       await audit(trx, ctx, {
         action:
@@ -205,6 +241,7 @@ export class UsersService {
             role: current.role,
             jurisdiction: current.jurisdiction,
             status: current.status,
+            providerId: current.provider_id,
           },
         },
       });
@@ -261,6 +298,36 @@ export class UsersService {
     const row = await findUserInJurisdiction(this.db, id, ctx.actor.jurisdiction);
     if (!row) throw notFound('用户');
     return row;
+  }
+
+  /**
+   * The provider of a `provider` account: required for that role, registered within the admin's
+   * jurisdiction, and serving a region that nests with the account's. Other roles have none.
+   */
+  private async checkProvider(
+    ctx: RequestContext,
+    role: Role,
+    jurisdiction: string,
+    providerId: string | undefined,
+  ): Promise<string | null> {
+    if (role !== 'provider') {
+      if (providerId)
+        throw badRequest('只有“服务机构”角色的账号可以选择所属服务机构', 'providerId');
+      return null;
+    }
+    if (!providerId) throw badRequest('请选择该账号所属的服务机构', 'providerId');
+    const provider = await findProviderById(this.db, providerId);
+    if (!provider || !isWithinJurisdiction(provider.region_code, ctx.actor.jurisdiction))
+      throw badRequest('所属服务机构不存在或不在您的管辖范围内', 'providerId');
+    if (
+      !provider.region_code.startsWith(jurisdiction) &&
+      !jurisdiction.startsWith(provider.region_code)
+    )
+      throw badRequest(
+        `账号辖区应包含服务机构“${provider.name}”的服务区域，或在其范围内`,
+        'jurisdiction',
+      );
+    return provider.id;
   }
 
   /** The jurisdiction must exist, lie within the admin's, and be of a level the role allows. */
