@@ -73,6 +73,8 @@ export const ProviderListQuery = z.strictObject({
 });
 /** Query of `GET /api/providers`, as a client sends it. */
 export type ProviderListQueryInput = z.input<typeof ProviderListQuery>;
+/** Query of the list, parsed. */
+export type ProviderListQuery = z.infer<typeof ProviderListQuery>;
 
 /** A provider as the API presents it. */
 export interface ProviderDto {

@@ -114,6 +114,8 @@ export const ReferralListQuery = z.strictObject({
 });
 /** Query of `GET /api/referrals`, as a client sends it. */
 export type ReferralListQueryInput = z.input<typeof ReferralListQuery>;
+/** Query of the list, parsed. */
+export type ReferralListQuery = z.infer<typeof ReferralListQuery>;
 
 /**
  * Which statuses the signed-in role may move a referral in `status` to: the provider accepts,
@@ -225,6 +227,8 @@ export const CareServiceListQuery = z.strictObject({
 });
 /** Query of `GET /api/care-services`, as a client sends it. */
 export type CareServiceListQueryInput = z.input<typeof CareServiceListQuery>;
+/** Query of the list, parsed. */
+export type CareServiceListQuery = z.infer<typeof CareServiceListQuery>;
 
 /** A care service as the API presents it. */
 export interface CareServiceDto {

@@ -12,6 +12,8 @@ import { canReadVisitors } from './pages/visitors/permissions';
 import { canReadFindings } from './pages/visits/permissions';
 import { canReadTemplates } from './pages/templates/permissions';
 import { canReadWorklist } from './pages/worklist/permissions';
+import { canReadProviders } from './pages/providers/permissions';
+import { canOpenReferrals, canReadCareServices } from './pages/referrals/permissions';
 
 // Each area is its own chunk, so a visitor's phone loads the field app without the console.
 const ConsoleLayout = lazy(() => import('./layouts/ConsoleLayout'));
@@ -33,6 +35,10 @@ const FindingsPage = lazy(() => import('./pages/visits/FindingsPage'));
 const TemplatesPage = lazy(() => import('./pages/templates/TemplatesPage'));
 const VisitPrintPage = lazy(() => import('./pages/visits/VisitPrintPage'));
 const YearVisitsPrintPage = lazy(() => import('./pages/visits/YearVisitsPrintPage'));
+const ProvidersPage = lazy(() => import('./pages/providers/ProvidersPage'));
+const ReferralsPage = lazy(() => import('./pages/referrals/ReferralsPage'));
+const CareServicesPage = lazy(() => import('./pages/referrals/CareServicesPage'));
+const CareServicesPrintPage = lazy(() => import('./pages/referrals/CareServicesPrintPage'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return (
@@ -55,6 +61,17 @@ function ConsoleGate() {
   return (
     <Lazy>
       <ConsoleLayout />
+    </Lazy>
+  );
+}
+
+/** 首页; a provider account opens on 转介给本机构, the only thing it works on. */
+function Home() {
+  const user = useCurrentUser();
+  if (user.role === 'provider') return <Navigate to="/referrals" replace />;
+  return (
+    <Lazy>
+      <HomePage />
     </Lazy>
   );
 }
@@ -120,15 +137,19 @@ export function AppRoutes() {
             </RequireRole>
           }
         />
-        <Route path="/" element={<ConsoleGate />}>
-          <Route
-            index
-            element={
+        {/* 丹东 记录表 六、关爱服务情况 of an elder's year. */}
+        <Route
+          path="/elders/:id/care-services/print"
+          element={
+            <RequireRole allow={canReadElders}>
               <Lazy>
-                <HomePage />
+                <CareServicesPrintPage />
               </Lazy>
-            }
-          />
+            </RequireRole>
+          }
+        />
+        <Route path="/" element={<ConsoleGate />}>
+          <Route index element={<Home />} />
           <Route
             path="worklist"
             element={
@@ -275,6 +296,36 @@ export function AppRoutes() {
               <RequireRole allow={canReadFindings}>
                 <Lazy>
                   <FindingsPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="providers"
+            element={
+              <RequireRole allow={canReadProviders}>
+                <Lazy>
+                  <ProvidersPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="referrals"
+            element={
+              <RequireRole allow={canOpenReferrals}>
+                <Lazy>
+                  <ReferralsPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="care-services"
+            element={
+              <RequireRole allow={canReadCareServices}>
+                <Lazy>
+                  <CareServicesPage />
                 </Lazy>
               </RequireRole>
             }

@@ -4,6 +4,7 @@ import {
   AuditOutlined,
   CarryOutOutlined,
   CalendarOutlined,
+  HeartOutlined,
   HomeOutlined,
   IdcardOutlined,
   LogoutOutlined,
@@ -11,6 +12,8 @@ import {
   MenuUnfoldOutlined,
   NotificationOutlined,
   ProfileOutlined,
+  SendOutlined,
+  ShopOutlined,
   SolutionOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
@@ -25,17 +28,29 @@ import { canReadVisitors } from '../pages/visitors/permissions';
 import { canReadFindings } from '../pages/visits/permissions';
 import { canReadTemplates } from '../pages/templates/permissions';
 import { canReadWorklist } from '../pages/worklist/permissions';
+import { canReadProviders } from '../pages/providers/permissions';
+import { canOpenReferrals, canReadCareServices } from '../pages/referrals/permissions';
 
 type MenuItem = NonNullable<MenuProps['items']>[number];
 
 /** The console's menu for a role: 首页 for all, the rest by permission. */
 function menuItemsFor(role: Role): MenuItem[] {
-  const items: MenuItem[] = [{ key: '/', icon: <HomeOutlined />, label: '首页' }];
+  // A provider account's home is 转介给本机构.
+  const items: MenuItem[] =
+    role === 'provider' ? [] : [{ key: '/', icon: <HomeOutlined />, label: '首页' }];
   // 探访任务 right after 首页: the first thing village and township staff need.
   if (canReadWorklist(role))
     items.push({ key: '/worklist', icon: <CarryOutOutlined />, label: '探访任务' });
   if (canReadFindings(role))
     items.push({ key: '/findings', icon: <AlertOutlined />, label: '发现问题' });
+  if (canOpenReferrals(role))
+    items.push({
+      key: '/referrals',
+      icon: <SendOutlined />,
+      label: role === 'provider' ? '转介给本机构' : '需求转介',
+    });
+  if (canReadCareServices(role))
+    items.push({ key: '/care-services', icon: <HeartOutlined />, label: '关爱服务' });
   if (canReadElders(role))
     items.push({ key: '/elders', icon: <SolutionOutlined />, label: '老年人台账' });
   if (canReadVisitors(role)) {
@@ -46,6 +61,8 @@ function menuItemsFor(role: Role): MenuItem[] {
     items.push({ key: '/policies', icon: <CalendarOutlined />, label: '探访规则' });
     items.push({ key: '/campaigns', icon: <NotificationOutlined />, label: '专项探访' });
   }
+  if (canReadProviders(role))
+    items.push({ key: '/providers', icon: <ShopOutlined />, label: '服务机构' });
   if (canReadTemplates(role)) {
     items.push({ key: '/templates', icon: <ProfileOutlined />, label: '探访表' });
   }

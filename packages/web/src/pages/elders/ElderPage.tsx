@@ -57,6 +57,8 @@ import { ElderVisitsSection } from '../visits/ElderVisitsSection';
 import { PaperVisitModal } from '../visits/PaperVisitModal';
 import { canEnterPaperVisits } from '../visits/paperVisit';
 import { chinaYear } from '../visits/visitText';
+import { ElderFollowUpSection } from '../referrals/ElderFollowUpSection';
+import { EntitlementHintsCard } from '../referrals/EntitlementHintsCard';
 
 type Change = ElderDto['changes'][number];
 
@@ -416,6 +418,7 @@ export default function ElderPage() {
                   <Flex vertical gap={16}>
                     <FindingsCard elder={elder} />
                     <TierCard elder={elder} canEdit={canEdit} />
+                    <EntitlementHintsCard elderId={elder.id} />
                     <ElderScheduleCard elderId={elder.id} />
                   </Flex>
                 </Col>
@@ -433,6 +436,15 @@ export default function ElderPage() {
             key: 'findings',
             label: '发现问题',
             children: <ElderFindingsSection elderId={elder.id} />,
+          },
+          {
+            key: 'followup',
+            label: '转介与关爱服务',
+            children: (
+              <ElderFollowUpSection
+                elder={{ id: elder.id, name: elder.name, villageCode: elder.village.code }}
+              />
+            ),
           },
           { key: 'history', label: '历史记录', children: <HistoryTab elder={elder} /> },
         ]}

@@ -21,6 +21,7 @@ import { useState } from 'react';
 import { ApiError, api, errorMessage } from '../../api';
 import { RegionPicker } from '../../components/RegionPicker';
 import { applyServerError, issuesToFields, schemaRule, type SchemaIssue } from '../../lib/zodForm';
+import { ProviderSelect } from '../providers/ProviderSelect';
 
 /** The fields of the user form (the password only when creating). */
 interface UserFormValues {
@@ -30,6 +31,8 @@ interface UserFormValues {
   jurisdiction?: string;
   phone?: string;
   password: string;
+  /** The service provider of a 服务机构 account. */
+  providerId?: string;
 }
 
 const FORM_FIELDS = [
@@ -39,6 +42,7 @@ const FORM_FIELDS = [
   'jurisdiction',
   'phone',
   'password',
+  'providerId',
 ] as const satisfies readonly (keyof UserFormValues)[];
 
 /** Whether a jurisdiction's level suits a role (ROLE_JURISDICTION_LEVELS). */
@@ -72,6 +76,7 @@ export function UserFormModal({ open, user, onClose, onSaved }: UserFormModalPro
         role: user.role,
         jurisdiction: user.jurisdiction.code,
         phone: user.phone ?? '',
+        providerId: user.provider?.id,
       }
     : {};
 
@@ -92,6 +97,9 @@ export function UserFormModal({ open, user, onClose, onSaved }: UserFormModalPro
         jurisdiction: values.jurisdiction,
         phone: phone || undefined,
         password: values.password,
+        ...(values.role === 'provider' && values.providerId
+          ? { providerId: values.providerId }
+          : {}),
       });
       if (!parsed.success) {
         showIssues(parsed.error.issues);
@@ -106,6 +114,8 @@ export function UserFormModal({ open, user, onClose, onSaved }: UserFormModalPro
       if (values.role !== user.role) patch.role = values.role;
       if (values.jurisdiction !== user.jurisdiction.code) patch.jurisdiction = values.jurisdiction;
       if (phone !== (user.phone ?? '')) patch.phone = phone || null;
+      if (values.role === 'provider' && values.providerId !== user.provider?.id)
+        patch.providerId = values.providerId;
       const parsed = UserUpdateInput.safeParse(patch);
       if (!parsed.success) {
         showIssues(parsed.error.issues);
@@ -207,6 +217,24 @@ export function UserFormModal({ open, user, onClose, onSaved }: UserFormModalPro
             placeholder={role ? '请选择辖区' : '请先选择角色'}
           />
         </Form.Item>
+        {role === 'provider' && (
+          <Form.Item
+            label="所属服务机构"
+            name="providerId"
+            required
+            rules={[{ required: true, message: '请选择该账号所属的服务机构' }]}
+            extra="服务机构账号只能看到转介给本机构的服务需求"
+          >
+            <ProviderSelect
+              onChange={(id, provider) => {
+                form.setFieldValue('providerId', id);
+                // The account's jurisdiction follows the provider's region when the role allows it.
+                if (provider && jurisdictionFits('provider', provider.region.code))
+                  form.setFieldValue('jurisdiction', provider.region.code);
+              }}
+            />
+          </Form.Item>
+        )}
         <Form.Item label="联系电话" name="phone" rules={[schemaRule(PhoneNumber, true)]}>
           <Input maxLength={20} autoComplete="off" placeholder="手机号或固定电话（选填）" />
         </Form.Item>

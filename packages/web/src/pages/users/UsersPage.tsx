@@ -121,7 +121,16 @@ export default function UsersPage() {
       title: '角色',
       dataIndex: 'role',
       width: 145,
-      render: (_: unknown, user) => user.roleLabel || ROLE_LABELS[user.role],
+      render: (_: unknown, user) => (
+        <>
+          {user.roleLabel || ROLE_LABELS[user.role]}
+          {user.provider && (
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+              {user.provider.name}
+            </Typography.Text>
+          )}
+        </>
+      ),
     },
     {
       title: '辖区',
