@@ -114,24 +114,47 @@ export function deadlineOf(raisedAt: Date, rule: DeadlineRule): Date {
   return new Date(raisedAt.getTime() + rule.minutes * 60_000);
 }
 
-/** Body of `PUT /api/follow-up/deadlines/:region`: a region's own deadlines (minutes). */
-export const DeadlineConfigInput = z.strictObject({
-  rules: z
-    .array(
-      z.strictObject({
-        key: z.enum(DEADLINE_KEYS as [DeadlineKey, ...DeadlineKey[]], {
-          error: '期限规则应为问题类型或严重程度',
+/**
+ * Body of `PUT /api/follow-up/deadlines?region=`: a region's own deadlines (minutes), replacing
+ * the ones it had; a key left out follows the enclosing regions (or the default) again. An
+ * emergency's deadline is always one to respond (响应): escalation runs on it.
+ */
+export const DeadlineConfigInput = z
+  .strictObject({
+    rules: z
+      .array(
+        z.strictObject({
+          key: z.enum(DEADLINE_KEYS as [DeadlineKey, ...DeadlineKey[]], {
+            error: '期限规则应为问题类型或严重程度',
+          }),
+          action: oneOf(DEADLINE_ACTION_LABELS, '期限要求'),
+          minutes: z
+            .number({ error: '期限（分钟）必须是数字' })
+            .int({ error: '期限（分钟）必须是整数' })
+            .min(5, { error: '期限不能短于 5 分钟' })
+            .max(90 * 24 * 60, { error: '期限不能超过 90 天' }),
         }),
-        action: oneOf(DEADLINE_ACTION_LABELS, '期限要求'),
-        minutes: z
-          .number({ error: '期限（分钟）必须是数字' })
-          .int({ error: '期限（分钟）必须是整数' })
-          .min(5, { error: '期限不能短于 5 分钟' })
-          .max(90 * 24 * 60, { error: '期限不能超过 90 天' }),
-      }),
-    )
-    .max(DEADLINE_KEYS.length),
-});
+      )
+      .max(DEADLINE_KEYS.length, { error: `期限规则最多 ${DEADLINE_KEYS.length} 条` }),
+  })
+  .superRefine((input, ctx) => {
+    const seen = new Set<DeadlineKey>();
+    input.rules.forEach((rule, i) => {
+      if (seen.has(rule.key))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'key'],
+          message: `“${deadlineKeyLabel(rule.key)}”的期限重复设置`,
+        });
+      seen.add(rule.key);
+      if (DEFAULT_DEADLINES[rule.key].action === 'acknowledge' && rule.action !== 'acknowledge')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'action'],
+          message: `“${deadlineKeyLabel(rule.key)}”的期限要求只能是“响应”（未按时响应即逐级升级）`,
+        });
+    });
+  });
 /** A region's deadline configuration. */
 export type DeadlineConfigInput = z.infer<typeof DeadlineConfigInput>;
 

@@ -17,6 +17,8 @@ export * from './builtin-templates.js';
 export * from './visits.js';
 export * from './visit-amendments.js';
 export * from './follow-up.js';
+export * from './findings.js';
+export * from './emergencies.js';
 export * from './providers.js';
 export * from './referrals.js';
 export * from './entitlements.js';

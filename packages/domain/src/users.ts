@@ -112,7 +112,19 @@ export interface UserDto {
   createdAt: string;
   /** The service provider of a `provider` account (null for other roles). */
   provider: { id: string; name: string } | null;
+  /** On duty (值班): village, township and county staff on duty receive emergencies at once. */
+  onDuty: boolean;
 }
+
+/** Body of `PATCH /api/users/me/duty`: the signed-in member of staff goes on or off duty. */
+export const DutyInput = z.strictObject({
+  onDuty: z.boolean({ error: '值班状态应为是或否' }),
+});
+/** Body of a duty change. */
+export type DutyInput = z.infer<typeof DutyInput>;
+
+/** Roles whose on-duty members receive emergencies (值班): village, township and county staff. */
+export const DUTY_ROLES: readonly Role[] = ['village', 'township', 'county'];
 
 /** Body of a successful login or `GET /api/auth/me`. */
 export interface SessionDto {

@@ -17,6 +17,7 @@ import {
 import type { VisitorType } from './visitors.js';
 import type { RegionRef } from './elder.js';
 import type { Page } from './users.js';
+import type { FindingDeadlineDto } from './findings.js';
 
 const uuid = (label: string) =>
   z
@@ -147,10 +148,15 @@ export interface FindingDto {
 export interface FindingListItemDto extends FindingDto {
   /** Null for an emergency raised by staff without a visit. */
   visitId: string | null;
-  visitedAt: string;
+  /** When the visit that raised it happened (null without a visit). */
+  visitedAt: string | null;
   createdAt: string;
   elder: { id: string; name: string };
   village: RegionRef;
+  /** The deadline and its state now (null for a finding without one). */
+  deadline: FindingDeadlineDto | null;
+  /** The member of staff responsible. */
+  owner: { id: string; name: string } | null;
 }
 
 /** Query of `GET /api/findings`: a region and the status, severity and type to show. */
@@ -159,6 +165,11 @@ export const FindingListQuery = z.strictObject({
   status: oneOf(FINDING_STATUS_LABELS, '处理状态').optional(),
   severity: oneOf(FINDING_SEVERITY_LABELS, '严重程度').optional(),
   type: oneOf(FINDING_TYPE_LABELS, '问题类型').optional(),
+  /** Only findings past their deadline with what it asks for not done (已逾期). */
+  overdue: z
+    .enum(['true', 'false'], { error: '是否逾期应为 true 或 false' })
+    .transform((v) => v === 'true')
+    .optional(),
   ...paging,
 });
 /** Query of `GET /api/findings`, as a client sends it. */

@@ -28,6 +28,7 @@ import { templatesRoutes } from './modules/templates/templates.routes.js';
 import { visitsRoutes } from './modules/visits/visits.routes.js';
 import { attachmentsRoutes } from './modules/attachments/attachments.routes.js';
 import { findingsRoutes } from './modules/findings/findings.routes.js';
+import { emergenciesRoutes } from './modules/emergencies/emergencies.routes.js';
 import { providersRoutes } from './modules/providers/providers.routes.js';
 import { referralsRoutes } from './modules/referrals/referrals.routes.js';
 import { careServicesRoutes } from './modules/care-services/care-services.routes.js';
@@ -127,6 +128,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   visitsRoutes(app, services);
   attachmentsRoutes(app, services);
   findingsRoutes(app, services);
+  emergenciesRoutes(app, services);
   providersRoutes(app, services);
   referralsRoutes(app, services);
   careServicesRoutes(app, services);

@@ -17,6 +17,7 @@ import { DEMO_ACCOUNTS, loadDemoIfNew } from './demo.js';
 import { loadDemoElders } from './demo-elders.js';
 import { loadDemoVisiting } from './demo-visiting.js';
 import { loadDemoFollowUp } from './demo-follow-up.js';
+import { loadDemoEmergencies } from './demo-emergencies.js';
 import { AppError } from './http/errors.js';
 import {
   IMPORT_MODES,
@@ -33,6 +34,7 @@ import {
   locateChinaDivision,
 } from './modules/regions/regions.source.js';
 import { findUserByUsername } from './modules/users/users.repository.js';
+import { EscalationTicker } from './modules/emergencies/escalation.js';
 import { createServices } from './services.js';
 
 const HELP = `tanfang ${VERSION} — 特殊困难老年人探访关爱系统
@@ -122,20 +124,31 @@ async function serve(config: Config): Promise<void> {
     log(
       `已加载演示服务机构 ${f.providers} 家、转介 ${f.referrals} 条、关爱服务 ${f.careServices} 条`,
     );
+    const e = await loadDemoEmergencies(services);
+    log(`已加载演示发现问题 ${e.findings} 条、紧急情况 ${e.emergencies} 条`);
   }
   const app = await buildApp(services, config);
+  // Emergencies nobody acknowledged in time go up the ladder: village → township → county.
+  const escalation = new EscalationTicker(
+    database.db,
+    config.escalationIntervalMs,
+    app.log,
+    services.alertBus,
+  );
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
     log(`收到 ${signal}，正在停止…`);
     await app.close().catch(() => undefined);
+    await escalation.stop().catch(() => undefined);
     await database.close().catch(() => undefined);
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
+  escalation.start();
   const url = `http://localhost:${config.port}`;
   log('');
   log(`探访关爱 tanfang ${VERSION} 已启动：${url}`);
@@ -429,6 +442,8 @@ export async function main(argv: string[]): Promise<void> {
         log(
           `已加载演示服务机构 ${f.providers} 家、转介 ${f.referrals} 条、关爱服务 ${f.careServices} 条`,
         );
+        const e = await loadDemoEmergencies(services);
+        log(`已加载演示发现问题 ${e.findings} 条、紧急情况 ${e.emergencies} 条`);
       });
       return;
     case 'user':

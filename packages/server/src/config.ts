@@ -34,6 +34,13 @@ const EnvSchema = z.object({
     .min(1, 'must be at least 1 day')
     .max(366, 'must be at most 366 days')
     .default(7),
+  /** Time between looks for emergencies nobody acknowledged in time (the escalation ladder). */
+  TANFANG_ESCALATION_INTERVAL_MS: z.coerce
+    .number()
+    .int('must be a whole number of milliseconds')
+    .min(1_000, 'must be at least 1000 ms')
+    .max(3_600_000, 'must be at most 3600000 ms')
+    .default(30_000),
   TANFANG_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -63,6 +70,8 @@ export interface Config {
   secureCookies: 'true' | 'false' | 'auto';
   /** Days after entry during which a visit may be amended (更正). */
   visitAmendDays: number;
+  /** Time between rounds of the emergency escalation ticker. */
+  escalationIntervalMs: number;
   logLevel: z.infer<typeof EnvSchema>['TANFANG_LOG_LEVEL'];
   webDir: string | undefined;
   /** Base64 master key for personal numbers; required with DATABASE_URL. */
@@ -106,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionHours: e.TANFANG_SESSION_HOURS,
     secureCookies: e.TANFANG_SECURE_COOKIES,
     visitAmendDays: e.TANFANG_VISIT_AMEND_DAYS,
+    escalationIntervalMs: e.TANFANG_ESCALATION_INTERVAL_MS,
     logLevel: e.TANFANG_LOG_LEVEL,
     webDir: e.TANFANG_WEB_DIR ? path.resolve(e.TANFANG_WEB_DIR) : undefined,
     encryptionKey: e.TANFANG_ENCRYPTION_KEY,

@@ -19,6 +19,8 @@ import { VisitsService } from './modules/visits/visits.service.js';
 import { VisitAmendmentsService } from './modules/visits/amendments.service.js';
 import { AttachmentsService } from './modules/attachments/attachments.service.js';
 import { FindingsService } from './modules/findings/findings.service.js';
+import { DeadlinesService } from './modules/findings/deadlines.service.js';
+import { EmergenciesService } from './modules/emergencies/emergencies.service.js';
 import { AlertBus } from './modules/alerts/alert-bus.js';
 import { ProvidersService } from './modules/providers/providers.service.js';
 import { ReferralsService } from './modules/referrals/referrals.service.js';
@@ -45,6 +47,10 @@ export interface Services {
   visitAmendments: VisitAmendmentsService;
   attachments: AttachmentsService;
   findings: FindingsService;
+  /** Deadlines of findings per region (期限设置). */
+  deadlines: DeadlinesService;
+  /** Emergencies (紧急情况): raising, response, checklist, response times. */
+  emergencies: EmergenciesService;
   /** Tells live connections (SSE) that a region's alert queue changed; one per process. */
   alertBus: AlertBus;
   providers: ProvidersService;
@@ -65,8 +71,9 @@ export function createServices(
   const elders = new EldersService(db, regions, vault);
   const templates = new TemplatesService(db);
   const amendDays = config.visitAmendDays ?? VISIT_AMEND_DAYS_DEFAULT;
-  const visits = new VisitsService(db, templates, amendDays);
   const alertBus = new AlertBus();
+  const visits = new VisitsService(db, templates, amendDays, alertBus);
+  const findings = new FindingsService(db, regions, alertBus);
   return {
     database,
     regions,
@@ -83,9 +90,11 @@ export function createServices(
     schedule: new ScheduleService(db, regions),
     templates,
     visits,
-    visitAmendments: new VisitAmendmentsService(db, templates, visits, amendDays),
+    visitAmendments: new VisitAmendmentsService(db, templates, visits, amendDays, alertBus),
     attachments: new AttachmentsService(db),
-    findings: new FindingsService(db, regions),
+    findings,
+    deadlines: new DeadlinesService(db, regions),
+    emergencies: new EmergenciesService(db, regions, findings, alertBus),
     alertBus,
     providers: new ProvidersService(db, regions),
     referrals: new ReferralsService(db, regions, alertBus),

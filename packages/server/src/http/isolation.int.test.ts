@@ -56,6 +56,13 @@ const COVERED = new Set([
   'GET /api/elders/:id/care-services',
   'GET /api/elders/:id/entitlement-hints',
   'POST /api/elders/:id/entitlement-hints/dismissals',
+  'GET /api/findings/:id',
+  'POST /api/findings/:id/transitions',
+  'POST /api/findings/:id/disposals',
+  'PUT /api/findings/:id/owner',
+  'POST /api/findings/:id/notes',
+  'POST /api/emergencies/:id/acknowledge',
+  'PUT /api/emergencies/:id/checklist',
   // Collections, filtered by jurisdiction (checked below):
   'GET /api/regions',
   'GET /api/users',
@@ -82,6 +89,11 @@ const COVERED = new Set([
   'POST /api/visits',
   'GET /api/visits/amendable',
   'GET /api/findings',
+  'GET /api/follow-up/deadlines',
+  'PUT /api/follow-up/deadlines',
+  'POST /api/emergencies',
+  'GET /api/emergencies',
+  'GET /api/emergencies/summary',
   'GET /api/templates',
   'POST /api/templates',
   'GET /api/providers',
@@ -97,6 +109,8 @@ const COVERED = new Set([
   'GET /api/auth/me',
   'GET /api/imports/elders/template',
   'GET /api/policies/presets',
+  // The signed-in user's own duty (值班):
+  'PATCH /api/users/me/duty',
 ]);
 
 /** The census template with one row per elder, filled in as a user would. */
@@ -644,6 +658,70 @@ describeEachDatabase('jurisdiction isolation', (env) => {
       need: '跨县转介',
     });
     expect(crossed.json().error.field).toBe('providerId');
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('gives village A 404 for village B’s findings, emergencies and deadlines, and writes nothing', async () => {
+    const villageB = await env().signIn('village', VILLAGE_B);
+    const emergency = await villageB.post('/api/emergencies', {
+      id: uuidv7(),
+      elderId: elderB.id,
+      title: '东港老人摔倒',
+      description: '家属来电',
+    });
+    expect(emergency.statusCode, emergency.body).toBe(201);
+    const id = emergency.json().id as string;
+    const countyA = await env().signIn('county', '210624');
+    const db = env().database.db;
+    const snapshot = async () => ({
+      finding: await db.selectFrom('findings').selectAll().where('id', '=', id).execute(),
+      events: (await db.selectFrom('finding_events').select('id').execute()).length,
+      disposals: (await db.selectFrom('finding_disposals').select('id').execute()).length,
+      deadlines: await db.selectFrom('follow_up_deadlines').selectAll().execute(),
+      findings: (await db.selectFrom('findings').select('id').execute()).length,
+    });
+    const before = await snapshot();
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const attempts = [
+      a.get(`/api/findings/${id}`),
+      a.post(`/api/findings/${id}/transitions`, { to: 'in_progress' }),
+      a.post(`/api/findings/${id}/disposals`, {
+        kind: 'other',
+        description: '越权',
+        handledOn: today,
+      }),
+      a.inject({ method: 'PUT', url: `/api/findings/${id}/owner`, payload: { ownerId: null } }),
+      a.post(`/api/findings/${id}/notes`, { note: '越权' }),
+      a.post(`/api/emergencies/${id}/acknowledge`),
+      a.inject({
+        method: 'PUT',
+        url: `/api/emergencies/${id}/checklist`,
+        payload: { emergencyNumber: '110' },
+      }),
+      a.post('/api/emergencies', {
+        id: uuidv7(),
+        elderId: elderB.id,
+        title: '越权',
+        description: '越权',
+      }),
+      a.get(`/api/emergencies?region=${VILLAGE_B}`),
+      a.get(`/api/emergencies/summary?region=${VILLAGE_B}`),
+      a.get(`/api/follow-up/deadlines?region=${VILLAGE_B}`),
+      countyA.inject({
+        method: 'PUT',
+        url: '/api/follow-up/deadlines?region=210681',
+        payload: { rules: [] },
+      }),
+    ];
+    for (const res of await Promise.all(attempts)) {
+      expect(res.statusCode, res.body).toBe(404);
+      expect(res.body).not.toContain('东港');
+    }
+    for (const url of ['/api/emergencies', '/api/emergencies/summary', '/api/findings']) {
+      const own = await a.get(url);
+      expect(own.statusCode).toBe(200);
+      expect(own.body).not.toContain('东港');
+    }
     expect(await snapshot()).toEqual(before);
   });
 

@@ -1,4 +1,4 @@
-import { PasswordResetInput, UserCreateInput, UserUpdateInput } from '@tanfang/domain';
+import { DutyInput, PasswordResetInput, UserCreateInput, UserUpdateInput } from '@tanfang/domain';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Services } from '../../services.js';
@@ -33,6 +33,11 @@ export function usersRoutes(app: FastifyInstance, services: Services): void {
       await services.users.resetPassword(req.ctx(), id(req), req.body);
       return reply.status(204).send();
     },
+  );
+  app.patch(
+    '/api/users/me/duty',
+    { schema: { tags, summary: '本人值班状态（值班人员即时接收紧急情况）', body: doc(DutyInput) } },
+    (req) => services.users.setOwnDuty(req.ctx(), req.body),
   );
   app.post('/api/users/:id/unlock', { schema: { tags, summary: '解锁账户' } }, (req) =>
     services.users.unlock(req.ctx(), id(req)),

@@ -1,4 +1,6 @@
 import {
+  DUTY_ROLES,
+  DutyInput,
   PasswordResetInput,
   ROLE_JURISDICTION_LEVELS,
   ROLE_LABELS,
@@ -83,6 +85,7 @@ export class UsersService {
         provider: r.provider_id
           ? { id: r.provider_id, name: providers.get(r.provider_id) ?? '' }
           : null,
+        onDuty: r.on_duty,
       };
     });
   }
@@ -283,6 +286,28 @@ export class UsersService {
         entity: 'user',
         entityId: id,
         regionCode: current.jurisdiction,
+      });
+      return updated;
+    });
+    return this.present(row);
+  }
+
+  /**
+   * `PATCH /api/users/me/duty`: village, township and county staff go on or off duty (值班);
+   * those on duty receive emergencies at once (their phones ride on each alert's delivery).
+   */
+  async setOwnDuty(ctx: RequestContext, rawInput: unknown): Promise<UserDto> {
+    if (!DUTY_ROLES.includes(ctx.actor.role))
+      throw forbidden('只有村（社区）、乡镇（街道）、县（区）工作人员设置值班状态');
+    const input = parseInput(DutyInput, rawInput);
+    const row = await this.db.transaction().execute(async (trx) => {
+      const updated = await updateUser(trx, ctx.actor.userId, { on_duty: input.onDuty });
+      await audit(trx, ctx, {
+        action: 'user.duty',
+        entity: 'user',
+        entityId: ctx.actor.userId,
+        regionCode: updated.jurisdiction,
+        detail: { onDuty: input.onDuty },
       });
       return updated;
     });

@@ -2,7 +2,10 @@ import {
   DAY_MS,
   VisitAmendmentInput,
   checkAnswers,
+  deadlineOf,
+  deadlineRuleOf,
   findingsOf,
+  isEmergency,
   isUuid,
   isWithinJurisdiction,
   localDateTimeOf,
@@ -19,7 +22,11 @@ import {
 } from '@tanfang/domain';
 import type { Executor, RequestContext } from '../../context.js';
 import { AppError, badRequest, forbidden, notFound, parseInput } from '../../http/errors.js';
+import type { AlertBus } from '../alerts/alert-bus.js';
 import { audit } from '../audit/audit.service.js';
+import { alertEmergencyRaised } from '../emergencies/emergency-alerts.js';
+import { overridesOfVillage } from '../findings/deadlines.repository.js';
+import { displayNameOf, insertFindingEvents } from '../findings/findings.repository.js';
 import type { TemplatesService } from '../templates/templates.service.js';
 import {
   attachmentIdsOfVisit,
@@ -92,6 +99,8 @@ export class VisitAmendmentsService {
     private readonly visits: VisitsService,
     /** Days after entry during which a visit may be amended (TANFANG_VISIT_AMEND_DAYS). */
     private readonly amendDays: number,
+    /** Told after commit when a correction raised an emergency (the live alert queues). */
+    private readonly bus?: AlertBus,
   ) {}
 
   /**
@@ -111,6 +120,7 @@ export class VisitAmendmentsService {
     if (!isUuid(visitId)) throw notFound('探访记录');
     const input = parseInput(VisitAmendmentInput, raw);
 
+    let emergencyRaised = false;
     const amended = await this.db.transaction().execute(async (trx) => {
       const visit = await lockVisit(trx, visitId);
       if (!visit || !isWithinJurisdiction(visit.village_code, ctx.actor.jurisdiction))
@@ -201,6 +211,26 @@ export class VisitAmendmentsService {
       const fresh = raised.filter((f) => !earlier.has(`${f.type}|${f.title}`));
       const findingIds = fresh.map(() => uuidv7(now)).sort();
       const amendedAt = new Date(now);
+      const overrides = fresh.length > 0 ? await overridesOfVillage(trx, visit.village_code) : {};
+      const findings = fresh.map((f, i) => {
+        const rule = deadlineRuleOf(f, overrides);
+        return {
+          id: findingIds[i]!,
+          visit_id: visit.id,
+          elder_id: visit.elder_id,
+          county_code: visit.county_code,
+          village_code: visit.village_code,
+          type: f.type,
+          severity: f.severity,
+          title: f.title,
+          source: f.source,
+          created_by: ctx.actor.userId,
+          created_at: amendedAt,
+          updated_at: amendedAt,
+          deadline_at: deadlineOf(amendedAt, rule),
+          deadline_action: rule.action,
+        };
+      });
       const updated = await writeAmendment(trx, {
         previous: {
           elder_id: visit.elder_id,
@@ -230,21 +260,37 @@ export class VisitAmendmentsService {
           amended_at: amendedAt,
           amended_by: ctx.actor.userId,
         },
-        findings: fresh.map((f, i) => ({
-          id: findingIds[i]!,
-          visit_id: visit.id,
-          elder_id: visit.elder_id,
-          county_code: visit.county_code,
-          village_code: visit.village_code,
-          type: f.type,
-          severity: f.severity,
-          title: f.title,
-          source: f.source,
-          created_by: ctx.actor.userId,
-        })),
+        findings,
       });
       // The row is locked, so this cannot happen; if it did, nothing of it is kept.
       if (!updated) throw new Error(`visit ${visit.id} changed while locked`);
+      // Each new finding's first step, and an emergency's alerts to the village and township.
+      const actorName = findings.length > 0 ? await displayNameOf(trx, ctx.actor.userId) : null;
+      await insertFindingEvents(
+        trx,
+        findings.map((f) => ({
+          id: uuidv7(now),
+          finding_id: f.id,
+          elder_id: f.elder_id,
+          county_code: f.county_code,
+          at: amendedAt,
+          actor_id: ctx.actor.userId,
+          actor_name: actorName,
+          kind: 'raised',
+          from_status: null,
+          to_status: 'open',
+          detail: {
+            visitId: visit.id,
+            source: f.source,
+            amendment: updated.revision,
+            deadlineAt: f.deadline_at.toISOString(),
+            deadlineAction: f.deadline_action,
+          },
+        })),
+      );
+      for (const f of findings.filter(isEmergency))
+        await alertEmergencyRaised(trx, f, elder.name, after.emergencyNote);
+      emergencyRaised = findings.some(isEmergency);
       await audit(trx, ctx, {
         action: 'visit.amend',
         entity: 'visit',
@@ -260,6 +306,7 @@ export class VisitAmendmentsService {
       });
       return updated;
     });
+    if (emergencyRaised) this.bus?.publish({ regionCode: amended.village_code, kind: 'emergency' });
     return (await this.visits.presentAll([amended]))[0]!;
   }
 

@@ -3,6 +3,7 @@ import type { Executor } from '../../context.js';
 import type { ChecklistItem, VisitLocation } from '@tanfang/domain';
 import type { FindingsTable, VisitsTable } from '../../db/schema.js';
 import { toRow, type AuditInsert } from '../audit/audit.repository.js';
+import { mergedOverridesSql, type DeadlineOverrides } from '../findings/deadlines.repository.js';
 
 /** A visit row. */
 export type VisitRow = Selectable<VisitsTable>;
@@ -132,6 +133,8 @@ export interface RecordingFacts {
   campaigns: { tiers: string[]; categories: string[]; checklist: ChecklistItem[] }[];
   /** Locations of the elder's last 50 in-person visits before this one. */
   earlier: VisitLocation[];
+  /** The finding deadlines the elder's village and the regions enclosing it set (merged). */
+  deadlines: DeadlineOverrides;
 }
 
 /** What one recording asks of `recordingFacts`. */
@@ -171,6 +174,7 @@ export async function recordingFacts(
     named: RecordingFacts['named'];
     campaigns: RecordingFacts['campaigns'];
     earlier: VisitLocation[];
+    deadlines: DeadlineOverrides;
   }>`
     select
       (select row_to_json(e) from (
@@ -201,7 +205,9 @@ export async function recordingFacts(
          select location from visits
          where elder_id = p.elder_id and method = 'in_person' and location is not null
            and visited_at < p.visited_at
-         order by visited_at desc limit 50) l) as earlier
+         order by visited_at desc limit 50) l) as earlier,
+      ${mergedOverridesSql(sql`(select village_code from elders where id = p.elder_id)`)}
+        as deadlines
     from jsonb_to_recordset(${JSON.stringify(params)}::jsonb) as p(idx int, elder_id uuid,
       visit_id uuid, user_id uuid, visitor_id uuid, today date, visited_at timestamptz)
     order by p.idx`.execute(db);
@@ -213,11 +219,21 @@ export async function recordingFacts(
     named: r.named,
     campaigns: r.campaigns,
     earlier: r.earlier,
+    deadlines: r.deadlines ?? {},
   }));
 }
 
 /** A finding to write with its visit. */
 export type NewFinding = Omit<Insertable<FindingsTable>, 'status' | 'created_at'>;
+
+/** A finding a recording raises, with the id of its first step ('raised', in finding_events). */
+export type RaisedFinding = NewFinding & {
+  /** When it was raised: the visit's entry (its deadline counts from then). */
+  created_at: Date;
+  deadline_at: Date;
+  deadline_action: 'acknowledge' | 'handle' | 'refer';
+  event_id: string;
+};
 
 /** A visit to write, with what is written beside it. */
 export interface VisitRecord {
@@ -241,15 +257,15 @@ export interface VisitRecord {
     checklist: unknown;
     recorded_by_role: string;
   };
-  findings: NewFinding[];
+  findings: RaisedFinding[];
   audit: AuditInsert;
   /** Photos and signatures (uploaded before) to link to the visit. */
   attachmentIds: string[];
 }
 
 /**
- * Writes visits, their findings, audit entries and the links of their attachments in ONE
- * statement (atomic on its own). A visit whose id is already stored is skipped with all that
+ * Writes visits, their findings (with their deadlines and first step, 'raised'), audit entries
+ * and the links of their attachments in ONE statement (atomic on its own). A visit whose id is already stored is skipped with all that
  * belongs to it. Returns, per visit in order, whether it was new and how many attachments were
  * linked (run it in a transaction when attachments are linked, so a shortfall can roll it back).
  * The ids must be distinct.
@@ -282,15 +298,29 @@ export async function insertVisitRecords(
       from x
       on conflict (id) do nothing
       returning id
+    ), nf as (
+      select * from jsonb_to_recordset(${JSON.stringify(findings)}::jsonb) as n(id uuid,
+        visit_id uuid, elder_id uuid, county_code text, village_code text, type text,
+        severity text, title text, source text, created_by uuid, created_at timestamptz,
+        deadline_at timestamptz, deadline_action text, event_id uuid)
+      where n.visit_id in (select id from v)
     ), f as (
       insert into findings (id, visit_id, elder_id, county_code, village_code, type, severity,
-        title, source, created_by)
-      select y.id, y.visit_id, y.elder_id, y.county_code, y.village_code, y.type, y.severity,
-        y.title, y.source, y.created_by
-      from jsonb_to_recordset(${JSON.stringify(findings)}::jsonb) as y(id uuid, visit_id uuid,
-        elder_id uuid, county_code text, village_code text, type text, severity text, title text,
-        source text, created_by uuid)
-      where y.visit_id in (select id from v)
+        title, source, created_by, created_at, updated_at, deadline_at, deadline_action)
+      select n.id, n.visit_id, n.elder_id, n.county_code, n.village_code, n.type, n.severity,
+        n.title, n.source, n.created_by, n.created_at, n.created_at, n.deadline_at,
+        n.deadline_action
+      from nf n
+      returning id
+    ), fe as (
+      insert into finding_events (id, finding_id, elder_id, county_code, at, actor_id,
+        actor_name, kind, to_status, detail)
+      select n.event_id, n.id, n.elder_id, n.county_code, n.created_at, n.created_by,
+        (select display_name from users where id = n.created_by), 'raised', 'open',
+        jsonb_build_object('visitId', n.visit_id, 'source', n.source, 'deadlineAt', n.deadline_at,
+          'deadlineAction', n.deadline_action)
+      from nf n
+      where n.id in (select id from f)
     ), a as (
       insert into audit_log (id, actor_id, actor_username, action, entity, entity_id, region_code,
         request_id, ip, detail)

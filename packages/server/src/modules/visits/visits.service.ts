@@ -4,7 +4,10 @@ import {
   VisitInput,
   amendableUntil,
   checkAnswers,
+  deadlineOf,
+  deadlineRuleOf,
   findingsOf,
+  isEmergency,
   isUuid,
   isWithinJurisdiction,
   localDateOf,
@@ -35,7 +38,9 @@ import {
   parseInput,
 } from '../../http/errors.js';
 import { Batcher } from '../../db/batcher.js';
+import type { AlertBus } from '../alerts/alert-bus.js';
 import { audit } from '../audit/audit.service.js';
+import { alertEmergencyRaised } from '../emergencies/emergency-alerts.js';
 import { isAssigned } from '../assignments/assignments.repository.js';
 import { visitorOfUser } from '../visitors/visitors.repository.js';
 import type { TemplatesService } from '../templates/templates.service.js';
@@ -150,6 +155,8 @@ export class VisitsService {
     private readonly templates: TemplatesService,
     /** Days after entry during which a visit may be amended (更正; TANFANG_VISIT_AMEND_DAYS). */
     private readonly amendDays = VISIT_AMEND_DAYS_DEFAULT,
+    /** Told after commit when a visit raised an emergency (the live alert queues). */
+    private readonly bus?: AlertBus,
   ) {}
 
   /**
@@ -261,19 +268,28 @@ export class VisitsService {
     });
     // Ids in ascending order, so the findings list in the order the rules raised them.
     const findingIds = raised.map(() => uuidv7(now)).sort();
-    const findings = raised.map((f, i) => ({
-      id: findingIds[i]!,
-      visit_id: input.id,
-      elder_id: elder.id,
-      county_code: elder.county_code,
-      village_code: elder.village_code,
-      type: f.type,
-      severity: f.severity,
-      title: f.title,
-      source: f.source,
-      created_by: ctx.actor.userId,
-    }));
     const enteredAt = new Date(now);
+    // Each finding's deadline from its type or severity: the region's own rule, else the default.
+    const findings = raised.map((f, i) => {
+      const rule = deadlineRuleOf(f, facts.deadlines);
+      return {
+        id: findingIds[i]!,
+        visit_id: input.id,
+        elder_id: elder.id,
+        county_code: elder.county_code,
+        village_code: elder.village_code,
+        type: f.type,
+        severity: f.severity,
+        title: f.title,
+        source: f.source,
+        created_by: ctx.actor.userId,
+        created_at: enteredAt,
+        deadline_at: deadlineOf(enteredAt, rule),
+        deadline_action: rule.action,
+        event_id: uuidv7(now),
+      };
+    });
+    const emergencies = findings.filter(isEmergency);
     const record: VisitRecord = {
       visit: {
         id: input.id,
@@ -316,17 +332,24 @@ export class VisitsService {
       },
       attachmentIds,
     };
-    // Without attachments the visit joins the next batched write; with them, a transaction of its
-    // own lets a shortfall (a file claimed by another visit meanwhile) roll it back.
+    // Without attachments or an emergency the visit joins the next batched write. With
+    // attachments, a transaction of its own lets a shortfall (a file claimed by another visit
+    // meanwhile) roll it back; an emergency (rare) alerts the village and the township in the
+    // transaction that records it (the outbox), and the live queues after it commits.
     const inserted =
-      attachmentIds.length === 0
+      attachmentIds.length === 0 && emergencies.length === 0
         ? await this.writes.submit(record)
         : await this.db.transaction().execute(async (trx) => {
             const [r] = await insertVisitRecords(trx, [record]);
             if (r!.inserted && r!.attached !== attachmentIds.length)
               throw badRequest('有附件已用于其他探访记录', 'attachmentIds');
+            if (r!.inserted)
+              for (const f of emergencies)
+                await alertEmergencyRaised(trx, f, elder.name, input.emergencyNote ?? null);
             return r!.inserted;
           });
+    if (inserted && emergencies.length > 0)
+      this.bus?.publish({ regionCode: elder.village_code, kind: 'emergency' });
     if (!inserted) {
       // A parallel retry stored the same id first.
       const stored = await findVisit(this.db, input.id);

@@ -34,7 +34,9 @@ const columns: TableColumnsType<FindingListItemDto> = [
     dataIndex: 'visitedAt',
     width: 120,
     render: (_: unknown, f) => (
-      <Link to={elderVisitPath(f.elder.id, f.visitId, f.visitedAt)}>{chinaDate(f.visitedAt)}</Link>
+      <Link to={elderVisitPath(f.elder.id, f.visitId, f.visitedAt ?? f.createdAt)}>
+        {chinaDate(f.visitedAt ?? f.createdAt)}
+      </Link>
     ),
   },
 ];
@@ -85,8 +87,8 @@ export function ElderFindingsSection({ elderId }: { elderId: string }) {
                 {FINDING_TYPE_LABELS[f.type]} · {f.source}
               </Typography.Text>
             </div>
-            <Link to={elderVisitPath(f.elder.id, f.visitId, f.visitedAt)}>
-              {chinaDate(f.visitedAt)} 的探访
+            <Link to={elderVisitPath(f.elder.id, f.visitId, f.visitedAt ?? f.createdAt)}>
+              {chinaDate(f.visitedAt ?? f.createdAt)} 的探访
             </Link>
           </Card>
         ))}

@@ -89,7 +89,9 @@ const columns: TableColumnsType<FindingListItemDto> = [
     dataIndex: 'visitedAt',
     width: 116,
     render: (_: unknown, f) => (
-      <Link to={elderVisitPath(f.elder.id, f.visitId, f.visitedAt)}>{chinaDate(f.visitedAt)}</Link>
+      <Link to={elderVisitPath(f.elder.id, f.visitId, f.visitedAt ?? f.createdAt)}>
+        {chinaDate(f.visitedAt ?? f.createdAt)}
+      </Link>
     ),
   },
 ];
@@ -117,8 +119,8 @@ function FindingCard({ finding: f }: { finding: FindingListItemDto }) {
         <Typography.Text type="secondary" style={{ fontSize: 13 }}>
           {FINDING_TYPE_LABELS[f.type]} · {f.source}
         </Typography.Text>
-        <Link to={elderVisitPath(f.elder.id, f.visitId, f.visitedAt)}>
-          {chinaDate(f.visitedAt)} 的探访 ›
+        <Link to={elderVisitPath(f.elder.id, f.visitId, f.visitedAt ?? f.createdAt)}>
+          {chinaDate(f.visitedAt ?? f.createdAt)} 的探访 ›
         </Link>
       </Flex>
     </Card>

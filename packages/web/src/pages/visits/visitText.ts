@@ -60,9 +60,12 @@ export const SEVERITY_RANK: Record<FindingSeverity, number> = {
 /** The severity's Chinese word. */
 export const severityLabel = (s: FindingSeverity) => FINDING_SEVERITY_LABELS[s];
 
-/** Where a visit is shown on the elder's page (its tab, year and the visit opened). */
-export function elderVisitPath(elderId: string, visitId: string | null, visitedAt: string): string {
-  const q = new URLSearchParams({ tab: 'visits', year: String(chinaYear(visitedAt)) });
+/**
+ * Where a visit is shown on the elder's page (its tab, year and the visit opened); without a visit
+ * (an emergency raised by staff), the elder's visits of the year of `when`.
+ */
+export function elderVisitPath(elderId: string, visitId: string | null, when: string): string {
+  const q = new URLSearchParams({ tab: 'visits', year: String(chinaYear(when)) });
   if (visitId) q.set('visit', visitId);
   return `/elders/${encodeURIComponent(elderId)}?${q.toString()}`;
 }
