@@ -145,6 +145,7 @@ describeEachDatabase('referrals (需求转介)', (env) => {
       .selectFrom('finding_events')
       .select(['kind', 'from_status', 'to_status', 'actor_id'])
       .where('finding_id', '=', findingId)
+      .where('kind', '=', 'referral')
       .execute();
     expect(events).toEqual([
       { kind: 'referral', from_status: 'open', to_status: 'referred', actor_id: village.user.id },
@@ -287,6 +288,7 @@ describeEachDatabase('referrals (需求转介)', (env) => {
       .selectFrom('finding_events')
       .select(['kind', 'detail'])
       .where('finding_id', '=', findingId)
+      .where('kind', '=', 'referral')
       .orderBy('at')
       .execute();
     expect(
@@ -342,6 +344,7 @@ describeEachDatabase('referrals (需求转介)', (env) => {
       .selectFrom('finding_events')
       .select(['from_status', 'to_status'])
       .where('finding_id', '=', findingId)
+      .where('kind', '=', 'referral')
       .orderBy('at', 'desc')
       .executeTakeFirstOrThrow();
     expect(last).toEqual({ from_status: 'referred', to_status: 'in_progress' });
@@ -397,6 +400,11 @@ describeEachDatabase('referrals (需求转介)', (env) => {
       '/api/findings',
       '/api/visitors',
       '/api/providers',
+      '/api/assignments',
+      '/api/worklist',
+      '/api/schedule/summary',
+      '/api/exports/elders?reason=x',
+      '/api/audit',
     ]) {
       const res = await provider.get(url);
       expect(res.statusCode, url).toBe(403);
