@@ -17,7 +17,7 @@ import {
   type FormItem,
   type FormTemplate,
 } from './templates.js';
-import { VisitInput } from './visits.js';
+import { VisitInput, type VisitDto } from './visits.js';
 import type { VisitorType } from './visitors.js';
 
 /** Days after a visit was entered during which it may be amended, unless configured otherwise. */
@@ -61,6 +61,20 @@ export interface VisitRevisionDto {
   /** 更正原因 given by who replaced it. */
   reason: string;
 }
+
+/**
+ * A visit the signed-in user entered and may still amend (`GET /api/visits/amendable`), with
+ * whom it was for and where, so the field app lists it without the worklist (a visited elder
+ * leaves the worklist).
+ */
+export interface AmendableVisitDto extends VisitDto {
+  elderName: string;
+  /** The name of the village (村/社区) the visit was recorded in. */
+  villageName: string;
+}
+
+/** How many of their recent entries `GET /api/visits/amendable` lists (newest entered first). */
+export const AMENDABLE_VISITS_LIMIT = 50;
 
 /** The instant until which a visit entered at `enteredAt` may be amended (entered + `days`). */
 export function amendableUntil(enteredAt: string, days: number): string {

@@ -1,10 +1,15 @@
 import { DesktopOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
-import { ROLE_LABELS } from '@tanfang/domain';
+import { ROLE_LABELS, type Role } from '@tanfang/domain';
 import { Button, Card, Flex, Layout, Typography } from 'antd';
 import type { CSSProperties } from 'react';
 import { Navigate, Route, Routes, useNavigate } from 'react-router-dom';
 import { useAuth, useCurrentUser } from '../auth/useAuth';
 import { FIELD_APP_PATH } from '../lib/routes';
+import { RecentVisitsEntry } from './amend/amendParts';
+import { AmendVisitPage } from './amend/AmendVisitPage';
+import { RecentVisitsPage } from './amend/RecentVisitsPage';
+import { RecentVisitsProvider } from './amend/recentVisitsStore';
+import { VisitHistoryPage } from './amend/VisitHistoryPage';
 import { DraftsProvider } from './visit/draftStore';
 import { OutboxBar } from './visit/OutboxBar';
 import { OutboxProvider } from './visit/outboxStore';
@@ -15,6 +20,9 @@ import { WorklistProvider } from './worklistStore';
 
 /** Touch targets in the field app are at least 48px high (WCAG 2.5.5 / Android guidance). */
 const TOUCH: CSSProperties = { minHeight: 48, fontSize: 17 };
+
+/** Roles that correct (更正) the visits they entered, so see 最近提交. */
+const AMENDING_ROLES: readonly Role[] = ['visitor', 'village', 'township'];
 
 /** The field app's home: a visitor's worklist; other roles are pointed to the console. */
 function FieldHome() {
@@ -30,6 +38,7 @@ function FieldHome() {
   return (
     <Flex vertical gap={12}>
       <OutboxBar />
+      {AMENDING_ROLES.includes(user.role) && <RecentVisitsEntry />}
       {user.role === 'visitor' ? (
         <WorklistHome />
       ) : (
@@ -89,12 +98,17 @@ export default function FieldApp() {
         <WorklistProvider enabled={user.role === 'visitor'}>
           <OutboxProvider>
             <DraftsProvider>
-              <Routes>
-                <Route index element={<FieldHome />} />
-                <Route path="elders/:id" element={<WorklistElderPage />} />
-                <Route path="elders/:id/visit" element={<VisitRecordPage />} />
-                <Route path="*" element={<Navigate to={FIELD_APP_PATH} replace />} />
-              </Routes>
+              <RecentVisitsProvider>
+                <Routes>
+                  <Route index element={<FieldHome />} />
+                  <Route path="elders/:id" element={<WorklistElderPage />} />
+                  <Route path="elders/:id/visit" element={<VisitRecordPage />} />
+                  <Route path="recent" element={<RecentVisitsPage />} />
+                  <Route path="visits/:id/amend" element={<AmendVisitPage />} />
+                  <Route path="visits/:id/history" element={<VisitHistoryPage />} />
+                  <Route path="*" element={<Navigate to={FIELD_APP_PATH} replace />} />
+                </Routes>
+              </RecentVisitsProvider>
             </DraftsProvider>
           </OutboxProvider>
         </WorklistProvider>

@@ -9,6 +9,7 @@ import { Button, Card, Skeleton } from 'antd';
 import { useEffect } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router-dom';
 import { FIELD_APP_PATH } from '../lib/routes';
+import { ElderRecentVisits } from './amend/amendParts';
 import {
   categoryWords,
   dateWithWeekday,
@@ -126,6 +127,7 @@ export function WorklistElderPage() {
             这位老人本期的探访已经完成，或不在您的探访名单中。
           </div>
         </Card>
+        <ElderRecentVisits elderId={id} />
       </div>
     );
   }
@@ -162,6 +164,7 @@ export function WorklistElderPage() {
       {items.map((item) => (
         <TaskDetail key={item.obligation.key} item={item} today={data.today} />
       ))}
+      <ElderRecentVisits elderId={elder.id} />
     </div>
   );
 }

@@ -432,4 +432,101 @@ describeEachDatabase('amending visits (更正)', (env) => {
       },
     });
   });
+
+  it('lists the visits the user entered within the window, newest entered first, and never another user’s', async () => {
+    const mine = [await recorded(), await recorded()];
+    const byBackup = await backup.post('/api/visits', buildVisit(elderId));
+    expect(byBackup.statusCode, byBackup.body).toBe(201);
+    const byVillage = await village.post(
+      '/api/visits',
+      buildVisit(elderId, { visitorId: authorVisitorId }),
+    );
+    expect(byVillage.statusCode, byVillage.body).toBe(201);
+    // One of the author's, entered eight days ago, is past the window.
+    const old = await recorded();
+    await db()
+      .updateTable('visits')
+      .set({ entered_at: new Date(Date.now() - 8 * DAY) })
+      .where('id', '=', old.id)
+      .execute();
+    await author.post(`/api/visits/${mine[0]!.id}/amendments`, correction(mine[0]!));
+
+    const res = await author.get('/api/visits/amendable');
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json().items as {
+      id: string;
+      elderId: string;
+      elderName: string;
+      villageName: string;
+      revision: number;
+      amendableUntil: string;
+    }[];
+    const ids = items.map((v) => v.id);
+    // Exactly the author's entries of the last 7 days, newest entered first.
+    const expected = await db()
+      .selectFrom('visits')
+      .select('id')
+      .where('entered_by', '=', author.user.id)
+      .where('entered_at', '>=', new Date(Date.now() - 7 * DAY))
+      .orderBy('entered_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    expect(ids).toEqual(expected.map((r) => r.id));
+    expect(ids.slice(0, 2)).toEqual([mine[1]!.id, mine[0]!.id]);
+    expect(ids).not.toContain(old.id);
+    expect(ids).not.toContain(byBackup.json().id);
+    expect(ids).not.toContain(byVillage.json().id);
+    expect(items[1]).toMatchObject({
+      elderId,
+      elderName: '王秀英',
+      villageName: '东岔村委会',
+      revision: 2,
+      method: 'phone',
+    });
+    for (const v of items) expect(Date.parse(v.amendableUntil)).toBeGreaterThan(Date.now());
+
+    // The other visitor of the same elder sees only their own entry; the village officer theirs.
+    const others = (await backup.get('/api/visits/amendable')).json().items;
+    expect(others.map((v: { id: string }) => v.id)).toEqual([byBackup.json().id]);
+    const staff = (await village.get('/api/visits/amendable')).json().items;
+    expect(staff.map((v: { id: string }) => v.id)).toContain(byVillage.json().id);
+    expect(staff.map((v: { id: string }) => v.id)).not.toContain(mine[0]!.id);
+    // A county officer amends nothing, so has no such list.
+    const county = await env().signIn('county', DONGCHA.slice(0, 6));
+    expect((await county.get('/api/visits/amendable')).statusCode).toBe(403);
+  });
+
+  it('leaves out a visitor’s entries for an elder no longer assigned to them, which they may not amend', async () => {
+    const other = await village.post(
+      '/api/elders',
+      buildElder({ name: '孙老人', idNumber: idNumber() }),
+    );
+    expect(other.statusCode, other.body).toBe(201);
+    const assigned = await village.post('/api/assignments', {
+      elderIds: [other.json().id],
+      visitorId: authorVisitorId,
+      role: 'primary',
+    });
+    expect(assigned.statusCode, assigned.body).toBe(201);
+    const visit = await author.post('/api/visits', buildVisit(other.json().id));
+    expect(visit.statusCode, visit.body).toBe(201);
+    const listed = async () =>
+      ((await author.get('/api/visits/amendable')).json().items as { id: string }[]).map(
+        (v) => v.id,
+      );
+    expect(await listed()).toContain(visit.json().id);
+
+    const today = new Date(Date.now() + 8 * HOUR).toISOString().slice(0, 10);
+    const ended = await village.post(`/api/assignments/${assigned.json().created[0].id}/end`, {
+      endDate: today,
+      reason: '探访人调整',
+    });
+    expect(ended.statusCode, ended.body).toBe(200);
+    expect(await listed()).not.toContain(visit.json().id);
+    const refused = await author.post(
+      `/api/visits/${visit.json().id}/amendments`,
+      correction(visit.json()),
+    );
+    expect(refused.statusCode).toBe(404);
+  });
 });

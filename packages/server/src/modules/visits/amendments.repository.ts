@@ -114,3 +114,47 @@ export function revisionsOfVisit(
     .orderBy('r.revision')
     .execute();
 }
+
+/** A visit its author may still amend, with the elder's name and its village's. */
+export type AmendableVisitRow = VisitRow & { elder_name: string; village_name: string | null };
+
+/**
+ * The visits `userId` entered at or after `since` in villages under `jurisdiction`, newest entered
+ * first, at most `limit`. With `assignedTo`, only those of elders assigned to that visitor on
+ * `today` (a visitor amends only for the elders they visit).
+ */
+export function amendableVisitsOf(
+  db: Executor,
+  p: {
+    userId: string;
+    since: Date;
+    jurisdiction: string;
+    assignedTo?: { visitorId: string; today: string };
+    limit: number;
+  },
+): Promise<AmendableVisitRow[]> {
+  let q = db
+    .selectFrom('visits as v')
+    .innerJoin('elders as e', 'e.id', 'v.elder_id')
+    .leftJoin('regions as r', 'r.code', 'v.village_code')
+    .selectAll('v')
+    .select(['e.name as elder_name', 'r.name as village_name'])
+    .where('v.entered_by', '=', p.userId)
+    .where('v.entered_at', '>=', p.since)
+    .where('v.village_code', 'like', `${p.jurisdiction}%`);
+  const assigned = p.assignedTo;
+  if (assigned)
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('assignments as a')
+          .select('a.id')
+          .whereRef('a.elder_id', '=', 'v.elder_id')
+          .where('a.visitor_id', '=', assigned.visitorId)
+          .where('a.start_date', '<=', assigned.today)
+          .where((eb) =>
+            eb.or([eb('a.end_date', 'is', null), eb('a.end_date', '>', assigned.today)]),
+          ),
+      ),
+    );
+  return q.orderBy('v.entered_at', 'desc').orderBy('v.id', 'desc').limit(p.limit).execute();
+}

@@ -1,4 +1,5 @@
 import {
+  AMENDABLE_VISITS_LIMIT,
   DAY_MS,
   VisitAmendmentInput,
   checkAnswers,
@@ -8,10 +9,12 @@ import {
   isEmergency,
   isUuid,
   isWithinJurisdiction,
+  localDateOf,
   localDateTimeOf,
   uuidv7,
   versionChanges,
   visitTimeIssue,
+  type AmendableVisitDto,
   type Answers,
   type ChecklistItem,
   type Role,
@@ -28,7 +31,9 @@ import { alertEmergencyRaised } from '../emergencies/emergency-alerts.js';
 import { overridesOfVillage } from '../findings/deadlines.repository.js';
 import { displayNameOf, insertFindingEvents } from '../findings/findings.repository.js';
 import type { TemplatesService } from '../templates/templates.service.js';
+import { visitorOfUser } from '../visitors/visitors.repository.js';
 import {
+  amendableVisitsOf,
   attachmentIdsOfVisit,
   lockVisit,
   raisedFindingKeys,
@@ -308,6 +313,45 @@ export class VisitAmendmentsService {
     });
     if (emergencyRaised) this.bus?.publish({ regionCode: amended.village_code, kind: 'emergency' });
     return (await this.visits.presentAll([amended]))[0]!;
+  }
+
+  /**
+   * `GET /api/visits/amendable`: the visits the user entered that they may still amend — within
+   * the window after entry, in their jurisdiction and, for a visitor, of elders assigned to them
+   * today — newest entered first, at most 50. Only ever the user's own entries (the read is
+   * logged).
+   */
+  async amendable(ctx: RequestContext, now = Date.now()): Promise<{ items: AmendableVisitDto[] }> {
+    if (!VISIT_AMENDERS.includes(ctx.actor.role))
+      throw forbidden('只有录入人或村（社区）、乡镇（街道）工作人员可以更正探访记录');
+    let assignedTo: { visitorId: string; today: string } | undefined;
+    if (ctx.actor.role === 'visitor') {
+      const visitor = await visitorOfUser(this.db, ctx.actor.userId);
+      if (!visitor) return { items: [] };
+      assignedTo = { visitorId: visitor.id, today: localDateOf(now) };
+    }
+    const rows = await amendableVisitsOf(this.db, {
+      userId: ctx.actor.userId,
+      since: new Date(now - this.amendDays * DAY_MS),
+      jurisdiction: ctx.actor.jurisdiction,
+      ...(assignedTo ? { assignedTo } : {}),
+      limit: AMENDABLE_VISITS_LIMIT,
+    });
+    await audit(this.db, ctx, {
+      action: 'visit.amendable',
+      entity: 'user',
+      entityId: ctx.actor.userId,
+      regionCode: ctx.actor.jurisdiction,
+      detail: { returned: rows.length },
+    });
+    const visits = await this.visits.presentAll(rows);
+    return {
+      items: visits.map((v, i) => ({
+        ...v,
+        elderName: rows[i]!.elder_name,
+        villageName: rows[i]!.village_name ?? rows[i]!.village_code,
+      })),
+    };
   }
 
   /**

@@ -24,6 +24,18 @@ export function visitsRoutes(app: FastifyInstance, services: Services): void {
       return reply.status(created ? 201 : 200).send(visit);
     },
   );
+  // A static path: find-my-way prefers it to `/api/visits/:id` whatever the order.
+  app.get(
+    '/api/visits/amendable',
+    {
+      schema: {
+        tags,
+        summary:
+          '本人录入、仍可更正的探访记录（录入后规定天数内；探访人员仅限当前负责的老年人；最近录入在前，至多 50 条）',
+      },
+    },
+    (req) => services.visitAmendments.amendable(req.ctx()),
+  );
   app.get(
     '/api/visits/:id',
     { schema: { tags, summary: '一条探访记录（含探访凭证与发现的问题）' } },

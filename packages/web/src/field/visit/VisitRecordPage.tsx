@@ -123,8 +123,8 @@ function Block({
   );
 }
 
-/** The method buttons, in the template's own words (上门探访, 电话问候 …). */
-function MethodPicker({
+/** The method buttons, in the template's own words (上门探访, 电话问候 …); also used by 更正. */
+export function MethodPicker({
   template,
   value,
   onChange,
@@ -202,8 +202,8 @@ function MethodPicker({
   );
 }
 
-/** The 紧急情况 switch: red, with a note; turning it on says who is alerted. */
-function EmergencySwitch({
+/** The 紧急情况 switch: red, with a note; turning it on says who is alerted. Also used by 更正. */
+export function EmergencySwitch({
   on,
   note,
   onToggle,
