@@ -22,3 +22,4 @@ export * from './emergencies.js';
 export * from './providers.js';
 export * from './referrals.js';
 export * from './entitlements.js';
+export * from './rollup.js';

@@ -26,6 +26,7 @@ import { regionsRoutes } from './modules/regions/regions.routes.js';
 import { usersRoutes } from './modules/users/users.routes.js';
 import { templatesRoutes } from './modules/templates/templates.routes.js';
 import { visitsRoutes } from './modules/visits/visits.routes.js';
+import { rollupsRoutes } from './modules/rollups/rollups.routes.js';
 import { attachmentsRoutes } from './modules/attachments/attachments.routes.js';
 import { findingsRoutes } from './modules/findings/findings.routes.js';
 import { emergenciesRoutes } from './modules/emergencies/emergencies.routes.js';
@@ -126,6 +127,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   scheduleRoutes(app, services);
   templatesRoutes(app, services);
   visitsRoutes(app, services);
+  rollupsRoutes(app, services);
   attachmentsRoutes(app, services);
   findingsRoutes(app, services);
   emergenciesRoutes(app, services);

@@ -1,5 +1,6 @@
 import { VISIT_AMEND_DAYS_DEFAULT } from '@tanfang/domain';
 import type { Config } from './config.js';
+import { RollupsService } from './modules/rollups/rollups.service.js';
 import type { Vault } from './crypto.js';
 import type { Database } from './db/database.js';
 import { AuditService } from './modules/audit/audit.service.js';
@@ -57,6 +58,7 @@ export interface Services {
   referrals: ReferralsService;
   careServices: CareServicesService;
   entitlements: EntitlementsService;
+  rollups: RollupsService;
 }
 
 /** Wires the services together. */
@@ -68,13 +70,15 @@ export function createServices(
   const db = database.db;
   const regions = new RegionsService(db);
   const users = new UsersService(db, regions);
-  const elders = new EldersService(db, regions, vault);
+  const rollups = new RollupsService(db, regions);
+  const elders = new EldersService(db, regions, vault, rollups);
   const templates = new TemplatesService(db);
   const amendDays = config.visitAmendDays ?? VISIT_AMEND_DAYS_DEFAULT;
   const alertBus = new AlertBus();
   const visits = new VisitsService(db, templates, amendDays, alertBus);
   const findings = new FindingsService(db, regions, alertBus);
   return {
+    rollups,
     database,
     regions,
     users,
@@ -85,7 +89,7 @@ export function createServices(
     exports: new ExportsService(db, vault),
     visitors: new VisitorsService(db, regions, vault),
     assignments: new AssignmentsService(db, regions),
-    policies: new PoliciesService(db, regions),
+    policies: new PoliciesService(db, regions, rollups),
     campaigns: new CampaignsService(db, regions),
     schedule: new ScheduleService(db, regions),
     templates,

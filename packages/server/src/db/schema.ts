@@ -511,6 +511,44 @@ export interface AlertDeliveriesTable {
   created_at: DefaultTimestamp;
 }
 
+/** `compliance`: an elder's regular window and the visit that satisfies it (the rate rollup). */
+export interface ComplianceTable {
+  elder_id: string;
+  county_code: string;
+  village_code: string;
+  window_start: Timestamp;
+  window_end: Timestamp;
+  period_key: string;
+  short: boolean;
+  counted_methods: string[];
+  entry_grace_hours: number;
+  tier: string;
+  categories: string[];
+  visit_id: string | null;
+  visited_at: NullableTimestamp;
+  late: Generated<boolean>;
+}
+
+/** `village_rollup`: per village, window span and dimension, the counts of the visit rate. */
+export interface VillageRollupTable {
+  village_code: string;
+  window_start: Timestamp;
+  window_end: Timestamp;
+  dimension: string;
+  planned: Generated<number>;
+  short: Generated<number>;
+  on_time: Generated<number>;
+  late: Generated<number>;
+  short_visited: Generated<number>;
+}
+
+/** `rollup_months`: months planned in the rollup, per region prefix. */
+export interface RollupMonthsTable {
+  region_code: string;
+  month: string;
+  planned_at: DefaultTimestamp;
+}
+
 /** The database as Kysely sees it. */
 export interface DB {
   regions: RegionsTable;
@@ -543,4 +581,7 @@ export interface DB {
   alerts: AlertsTable;
   notification_channels: NotificationChannelsTable;
   alert_deliveries: AlertDeliveriesTable;
+  compliance: ComplianceTable;
+  village_rollup: VillageRollupTable;
+  rollup_months: RollupMonthsTable;
 }

@@ -40,6 +40,7 @@ import { endAssignmentsOfElder } from '../assignments/assignments.repository.js'
 import { audit } from '../audit/audit.service.js';
 import { findRegion } from '../regions/regions.repository.js';
 import type { RegionsService } from '../regions/regions.service.js';
+import { ROLLUP_EPOCH, type RollupsService } from '../rollups/rollups.service.js';
 import {
   findElderByIdHash,
   findElderInJurisdiction,
@@ -100,6 +101,8 @@ export class EldersService {
     private readonly db: Executor,
     private readonly regions: RegionsService,
     private readonly vault: Vault,
+    /** Keeps the visit-rate rollup current as elders come, change and go. */
+    readonly rollups?: RollupsService,
   ) {}
 
   /** Registers an elder. */
@@ -133,6 +136,7 @@ export class EldersService {
           note: '登记入册',
           recorded_by: ctx.actor.userId,
         });
+        await this.rollups?.replanElders([id], recordDate, trx);
         await audit(trx, ctx, {
           action: 'elder.create',
           entity: 'elder',
@@ -235,6 +239,13 @@ export class EldersService {
       if (!updated) {
         throw conflict('version_conflict', '该记录已被他人修改，请刷新后重新编辑', 'version');
       }
+      // Tiers are not historised: the schedule reads every period with the current tier and
+      // categories, so a change plans the elder's windows again from the first planned month.
+      if (
+        updated.tier !== current.tier ||
+        updated.categories.join(',') !== current.categories.join(',')
+      )
+        await this.rollups?.replanElders([id], ROLLUP_EPOCH, trx);
       await audit(trx, ctx, {
         action: 'elder.update',
         entity: 'elder',
@@ -322,6 +333,8 @@ export class EldersService {
       } as never);
       if (!updated)
         throw conflict('version_conflict', '该记录已被他人修改，请刷新后重试', 'version');
+      // Where and whether the elder is due changes from that date.
+      await this.rollups?.replanElders([id], input.effectiveDate, trx);
       // Who visits follows where the elder is: death and leaving end the assignments (kept in
       // the history); a move ends those of visitors who do not cover the new village. A stay in
       // hospital or an institution keeps them.

@@ -63,6 +63,7 @@ import {
   type ElderRow,
 } from '../elders/elders.repository.js';
 import { openData } from '../elders/elders.sealing.js';
+import { ROLLUP_EPOCH } from '../rollups/rollups.service.js';
 import type {
   ElderColumns,
   EldersService,
@@ -789,6 +790,22 @@ export class ImportsService {
       });
     }
     await insertAuditEntries(db, entries);
+    // New elders are due from their record date; updated ones may have a new tier (which the
+    // schedule applies to every period).
+    const rollups = this.elders.rollups;
+    if (rollups) {
+      const byDate = new Map<string, string[]>();
+      for (const [i, c] of plan.creates.entries()) {
+        const id = newRows[i]!.id;
+        if (!inserted.has(id)) continue;
+        byDate.set(c.prepared.recordDate, [...(byDate.get(c.prepared.recordDate) ?? []), id]);
+      }
+      for (const [date, ids] of byDate) await rollups.replanElders(ids, date, db);
+      const retiered = plan.updates
+        .filter((u) => patched.has(u.existing.id))
+        .map((u) => u.existing.id);
+      await rollups.replanElders(retiered, ROLLUP_EPOCH, db);
+    }
     if (lost.length > 0 && strict) {
       throw this.changedMeanwhile(lost[0]!.row.rowNumber, lost[0]!.message);
     }

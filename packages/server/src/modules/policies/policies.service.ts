@@ -29,6 +29,7 @@ import {
 import { audit } from '../audit/audit.service.js';
 import { findRegion } from '../regions/regions.repository.js';
 import { canSeeRegion, type RegionsService } from '../regions/regions.service.js';
+import type { RollupsService } from '../rollups/rollups.service.js';
 import {
   findLatestVersion,
   findPolicy,
@@ -121,6 +122,8 @@ export class PoliciesService {
   constructor(
     private readonly db: Executor,
     private readonly regions: RegionsService,
+    /** Recomputes the visit-rate rollup of the region a rule change affects. */
+    private readonly rollups?: RollupsService,
   ) {}
 
   /** The policies of a region (default: the jurisdiction) and those above it that apply to it. */
@@ -180,6 +183,7 @@ export class PoliciesService {
           note: input.note ?? null,
         }),
       );
+      await this.rollups?.replanRegion(input.regionCode, input.effectiveFrom, trx);
       await audit(trx, ctx, {
         action: 'policy.create',
         entity: 'policy',
@@ -274,6 +278,7 @@ export class PoliciesService {
         });
         created.push(id);
       }
+      await this.rollups?.replanRegion(input.regionCode, input.effectiveFrom, trx);
       return created;
     });
     const rows = await Promise.all(ids.map(async (id) => (await findPolicy(this.db, id))!));
@@ -317,6 +322,7 @@ export class PoliciesService {
             note: next.note,
           }),
         );
+        await this.rollups?.replanRegion(policy.region_code, effectiveFrom, trx);
         await audit(trx, ctx, {
           action: next.action,
           entity: 'policy',

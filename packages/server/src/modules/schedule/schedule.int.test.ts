@@ -1,4 +1,5 @@
 import {
+  addDays,
   todayIso,
   uuidv7,
   type RegionWorklistDto,
@@ -15,6 +16,9 @@ const COUNTY = DONGCHA.slice(0, 6); // 宽甸满族自治县
 const NEIGHBOUR_VILLAGE = '210624101202';
 /** Times ahead of the real today: the policy starts today and the tests look at later months. */
 const at = (local: string) => Date.parse(`${local}+08:00`);
+/** The first whole month under the rule (the next month), and the one after it. */
+const M1 = addDays(`${todayIso().slice(0, 7)}-01`, 40).slice(0, 7);
+const M2 = addDays(`${M1}-01`, 40).slice(0, 7);
 
 const ctxOf = (client: Client): RequestContext => ({
   actor: {
@@ -86,19 +90,19 @@ describeEachDatabase('worklists and due/overdue', (env) => {
   });
 
   it('lists a visitor’s missed month first, and the month a visit was made in as done', async () => {
-    await visit('a', '2026-12-05T10:00:00');
+    await visit('a', `${M1}-05T10:00:00`);
     const list: VisitorWorklistDto = await env().services.schedule.visitorWorklist(
       ctxOf(visitorClient),
-      at('2027-01-10T09:00:00'),
+      at(`${M2}-10T09:00:00`),
     );
     expect(list.visitor?.name).toBe('刘春梅');
     expect(list.elders).toBe(2);
     expect(list.items.map((i) => [i.elder.name, i.bucket, i.obligation.periodKey])).toEqual([
-      ['钱淑珍', 'overdue', '2026-12'],
-      ['赵桂兰', 'later', '2027-01'],
+      ['钱淑珍', 'overdue', M1],
+      ['赵桂兰', 'later', M2],
     ]);
     expect(list.items[0]!.daysOverdue).toBe(9);
-    expect(list.items[1]!.lastVisit?.visitedAt).toBe('2026-12-05T02:00:00.000Z');
+    expect(list.items[1]!.lastVisit?.visitedAt).toBe(`${M1}-05T02:00:00.000Z`);
     // The unassigned elder is not on the visitor's list.
     expect(list.items.some((i) => i.elder.name === '孙玉芬')).toBe(false);
   });
@@ -124,7 +128,7 @@ describeEachDatabase('worklists and due/overdue', (env) => {
     const list: RegionWorklistDto = await env().services.schedule.regionWorklist(
       ctxOf(township),
       { region: TOWNSHIP },
-      at('2027-01-10T09:00:00'),
+      at(`${M2}-10T09:00:00`),
     );
     expect(list.region.name).toBe('灌水镇');
     expect(list.unassigned.map((e) => e.name)).toEqual(['孙玉芬']);
@@ -143,13 +147,13 @@ describeEachDatabase('worklists and due/overdue', (env) => {
   });
 
   it('counts a county’s month: due, done, late and overdue per township', async () => {
-    await visit('c', '2026-12-28T10:00:00', '2027-01-08T10:00:00'); // entered late
+    await visit('c', `${M1}-28T10:00:00`, `${M2}-08T10:00:00`); // entered late
     const summary: ScheduleSummaryDto = await env().services.schedule.summary(
       ctxOf(county),
-      { region: COUNTY, period: '2026-12' },
-      at('2027-01-10T09:00:00'),
+      { region: COUNTY, period: M1 },
+      at(`${M2}-10T09:00:00`),
     );
-    expect(summary.period.label).toBe('2026年12月');
+    expect(summary.period.label).toBe(`${+M1.slice(0, 4)}年${+M1.slice(5)}月`);
     expect(summary.total).toMatchObject({ elders: 3, due: 3, done: 1, late: 1, overdue: 1 });
     expect(summary.total.rate).toBeCloseTo(2 / 3);
     expect(summary.children).toHaveLength(1);

@@ -3,6 +3,7 @@ import type { Executor } from '../../context.js';
 import type { ChecklistItem, VisitLocation } from '@tanfang/domain';
 import type { FindingsTable, VisitsTable } from '../../db/schema.js';
 import { toRow, type AuditInsert } from '../audit/audit.repository.js';
+import { applyVisitsCtes } from '../rollups/rollups.repository.js';
 import { mergedOverridesSql, type DeadlineOverrides } from '../findings/deadlines.repository.js';
 
 /** A visit row. */
@@ -297,8 +298,8 @@ export async function insertVisitRecords(
         emergency_note, checklist, recorded_by_role
       from x
       on conflict (id) do nothing
-      returning id
-    ), nf as (
+      returning id, elder_id, visited_at, entered_at, method
+    ), ${applyVisitsCtes('v')}, nf as (
       select * from jsonb_to_recordset(${JSON.stringify(findings)}::jsonb) as n(id uuid,
         visit_id uuid, elder_id uuid, county_code text, village_code text, type text,
         severity text, title text, source text, created_by uuid, created_at timestamptz,
