@@ -85,6 +85,8 @@ const COVERED = new Set([
   'GET /api/worklist',
   'GET /api/visitors/accounts',
   'GET /api/schedule/summary',
+  'GET /api/visit-rate',
+  'GET /api/visit-rate/unvisited',
   'POST /api/campaigns',
   'POST /api/visits',
   'GET /api/visits/amendable',
@@ -392,6 +394,16 @@ describeEachDatabase('jurisdiction isolation', (env) => {
     const own = await a.get('/api/schedule/summary');
     expect(own.statusCode).toBe(200);
     expect(own.body).not.toContain('东港');
+    const month = new Date().toISOString().slice(0, 7);
+    expect((await a.get(`/api/visit-rate?region=${TOWNSHIP_B}&period=${month}`)).statusCode).toBe(
+      404,
+    );
+    expect(
+      (await a.get(`/api/visit-rate/unvisited?region=${VILLAGE_B}&period=${month}`)).statusCode,
+    ).toBe(404);
+    const rate = await a.get(`/api/visit-rate?period=${month}`);
+    expect(rate.statusCode, rate.body).toBe(200);
+    expect(rate.body).not.toContain('东港');
   });
 
   it('gives village A 404 for village B’s visitors and assignments, and writes nothing', async () => {
