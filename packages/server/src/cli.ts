@@ -35,6 +35,8 @@ import {
 } from './modules/regions/regions.source.js';
 import { findUserByUsername } from './modules/users/users.repository.js';
 import { EscalationTicker } from './modules/emergencies/escalation.js';
+import { RollupMaintenance } from './modules/rollups/maintenance.js';
+import { plannedMonthsTouching } from './modules/rollups/rollups.repository.js';
 import { createServices } from './services.js';
 
 const HELP = `tanfang ${VERSION} — 特殊困难老年人探访关爱系统
@@ -52,6 +54,9 @@ const HELP = `tanfang ${VERSION} — 特殊困难老年人探访关爱系统
   import elders FILE.xlsx --region CODE [--mode all_or_nothing|valid_only]
                                        导入摸底登记表（以系统身份、限于 CODE 辖区）；有错误时
                                        在文件旁写出 FILE.report.xlsx，有被拒绝的行时退出码为 1
+  verify-rollups [--region CODE] [--month YYYY-MM] [--repair]
+                                       核对探访率汇总与由探访记录重新计算的结果，报告差异；
+                                       --repair 重新计算有差异的区域和月份；有差异时退出码为 1
   user list [--jurisdiction CODE] [--role ROLE]
   user disable USERNAME
   user reset-password USERNAME [--password P]
@@ -128,6 +133,9 @@ async function serve(config: Config): Promise<void> {
     log(`已加载演示发现问题 ${e.findings} 条、紧急情况 ${e.emergencies} 条`);
   }
   const app = await buildApp(services, config);
+  // The visit-rate rollup: the current month planned ahead of its first reader, and the safety
+  // net over the last minutes' visits.
+  const rollupUpkeep = new RollupMaintenance(database.db, services.rollups, 60_000, app.log);
   // Emergencies nobody acknowledged in time go up the ladder: village → township → county.
   const escalation = new EscalationTicker(
     database.db,
@@ -142,6 +150,7 @@ async function serve(config: Config): Promise<void> {
     log(`收到 ${signal}，正在停止…`);
     await app.close().catch(() => undefined);
     await escalation.stop().catch(() => undefined);
+    await rollupUpkeep.stop().catch(() => undefined);
     await database.close().catch(() => undefined);
     process.exit(0);
   };
@@ -149,6 +158,7 @@ async function serve(config: Config): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
   escalation.start();
+  rollupUpkeep.start();
   const url = `http://localhost:${config.port}`;
   log('');
   log(`探访关爱 tanfang ${VERSION} 已启动：${url}`);
@@ -315,6 +325,60 @@ function progressLine(p: ImportProgress): string {
   );
 }
 
+/** `verify-rollups`: the visit-rate rollup against a recount from the visits, per month. */
+async function verifyRollupsCommand(config: Config, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      region: { type: 'string' },
+      month: { type: 'string' },
+      repair: { type: 'boolean', default: false },
+    },
+  });
+  if (values.region && !/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/.test(values.region))
+    throw new AppError(400, 'invalid_input', '--region 应为 2、4、6、9 或 12 位区划代码', 'region');
+  if (values.month && !/^\d{4}-(0[1-9]|1[0-2])$/.test(values.month))
+    throw new AppError(400, 'invalid_input', '--month 应为 YYYY-MM', 'month');
+  await withDatabase(config, async (database) => {
+    const services = createServices(database, config, openVault(config, database, log));
+    const regions = values.region
+      ? [values.region]
+      : (
+          await database.db
+            .selectFrom('rollup_months')
+            .select((eb) => eb.fn<string>('substr', ['region_code', eb.val(1), eb.val(2)]).as('p'))
+            .distinct()
+            .execute()
+        ).map((r) => r.p);
+    let drifted = 0;
+    for (const region of regions) {
+      const months = values.month
+        ? [values.month]
+        : (await plannedMonthsTouching(database.db, region)).sort();
+      for (const month of months) {
+        process.stdout.write(`核对 ${region} ${month}… `);
+        let drift = await services.rollups.verify(region, month);
+        if (drift.length > 0 && values.repair) {
+          await services.rollups.replanRegion(region, `${month}-01`);
+          drift = await services.rollups.verify(region, month);
+          log(
+            drift.length === 0
+              ? '有差异，已重新计算，现已一致'
+              : `重新计算后仍有 ${drift.length} 处差异`,
+          );
+        } else log(drift.length === 0 ? '一致' : `${drift.length} 处差异`);
+        for (const d of drift.slice(0, 10))
+          log(
+            `  ${d.villageCode} ${d.windowStart.slice(0, 10)}–${d.windowEnd.slice(0, 10)} ${d.dimension}：汇总 ${JSON.stringify(d.stored)}，重算 ${JSON.stringify(d.recounted)}`,
+          );
+        drifted += drift.length;
+      }
+    }
+    if (regions.length === 0) log('尚无已汇总的月份');
+    if (drifted > 0) process.exitCode = 1;
+  });
+}
+
 async function importCommand(config: Config, args: string[]): Promise<void> {
   const [what, ...rest] = args;
   if (what !== 'elders') {
@@ -452,6 +516,8 @@ export async function main(argv: string[]): Promise<void> {
       return regionsCommand(config, args);
     case 'import':
       return importCommand(config, args);
+    case 'verify-rollups':
+      return verifyRollupsCommand(config, args);
     default:
       throw new AppError(
         400,

@@ -269,6 +269,8 @@ export interface VisitsTable {
   revision: Generated<number>;
   amended_at: NullableTimestamp;
   amended_by: string | null;
+  /** A spot check (抽查) could not verify it: it no longer counts toward the rate. */
+  unverified: Generated<boolean>;
 }
 
 /** `visit_revisions`: each earlier version of an amended visit, with who replaced it and why. */

@@ -165,7 +165,7 @@ describeEachDatabase('the visit-rate rollup', (env) => {
     expect(bad.json().error.field).toBe('period');
   });
 
-  it('equals a recount from raw visits after random histories of visits, retries, late entries, moves and deaths', async () => {
+  it('equals a recount from raw visits after random histories of visits, retries, late entries, corrections, failed spot checks, moves and deaths', async () => {
     const methods: VisitMethod[] = ['in_person', 'phone', 'video', 'other'];
     const start = at(`${month1}-01`, 0);
     const span = at(`${month2}-28`, 0) - start;
@@ -179,6 +179,13 @@ describeEachDatabase('the visit-rate rollup', (env) => {
         retries: fc.integer({ min: 0, max: 2 }),
       }),
       fc.record({
+        kind: fc.constant('amend' as const),
+        pick: fc.nat(),
+        offset: fc.integer({ min: 0, max: span }),
+        method: fc.constantFrom(...methods),
+      }),
+      fc.record({ kind: fc.constant('unverify' as const), pick: fc.nat() }),
+      fc.record({
         kind: fc.constantFrom('move' as const, 'death' as const),
         elder: fc.integer({ min: 1, max: 5 }),
         offsetDays: fc.integer({ min: 1, max: 55 }),
@@ -187,7 +194,8 @@ describeEachDatabase('the visit-rate rollup', (env) => {
     // An elder moves or dies once (as the ledger allows), whichever run it happens in.
     const changed = new Set<number>();
     await fc.assert(
-      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), async (ops) => {
+        const written: { id: string; elder: string; visitedAt: number }[] = [];
         for (const o of ops) {
           if (o.kind === 'visit') {
             const id = uuidv7();
@@ -201,6 +209,29 @@ describeEachDatabase('the visit-rate rollup', (env) => {
             };
             // A retried submission is the same record: written again, it changes nothing.
             await Promise.all(Array.from({ length: o.retries + 1 }, () => record([v])));
+            written.push(v);
+          } else if (o.kind === 'amend' || o.kind === 'unverify') {
+            // A correction moves a visit in time or changes its method; a failed spot check
+            // takes it out of the count. Both recompute the windows they touch, as the services do.
+            const v = written[o.pick % Math.max(written.length, 1)];
+            if (!v) continue;
+            const db = env().database.db;
+            const to = o.kind === 'amend' ? start + o.offset : v.visitedAt;
+            await db
+              .updateTable('visits')
+              .set(
+                o.kind === 'amend'
+                  ? { visited_at: new Date(to), method: o.method }
+                  : { unverified: true },
+              )
+              .where('id', '=', v.id)
+              .execute();
+            await rollups().refreshElders(
+              [v.elder],
+              new Date(Math.min(v.visitedAt, to)),
+              new Date(Math.max(v.visitedAt, to) + 1),
+            );
+            v.visitedAt = to;
           } else if (!changed.has(o.elder)) {
             changed.add(o.elder);
             const date = addDays(`${month1}-01`, o.offsetDays);

@@ -125,6 +125,7 @@ async function refresh(db: Executor, where: RawBuilder<unknown>): Promise<number
         select v.id, v.visited_at, v.entered_at from visits v
         where v.elder_id = t.elder_id and v.visited_at >= t.window_start
           and v.visited_at < t.window_end and v.method = any(t.counted_methods)
+          and not v.unverified
         order by v.visited_at, v.id
         limit 1) b on true
     ), changed as (

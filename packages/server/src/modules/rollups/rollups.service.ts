@@ -570,6 +570,8 @@ export class RollupsService {
         .where('elder_id', 'in', elderIds.slice(i, i + 5000))
         .where('visited_at', '>=', from)
         .where('visited_at', '<', to)
+        // A visit a spot check could not verify does not count.
+        .where('unverified', '=', false)
         .execute();
       for (const r of rows) {
         const list = out.get(r.elder_id) ?? [];

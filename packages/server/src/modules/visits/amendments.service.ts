@@ -30,6 +30,7 @@ import { audit } from '../audit/audit.service.js';
 import { alertEmergencyRaised } from '../emergencies/emergency-alerts.js';
 import { overridesOfVillage } from '../findings/deadlines.repository.js';
 import { displayNameOf, insertFindingEvents } from '../findings/findings.repository.js';
+import type { RollupsService } from '../rollups/rollups.service.js';
 import type { TemplatesService } from '../templates/templates.service.js';
 import { visitorOfUser } from '../visitors/visitors.repository.js';
 import {
@@ -106,6 +107,8 @@ export class VisitAmendmentsService {
     private readonly amendDays: number,
     /** Told after commit when a correction raised an emergency (the live alert queues). */
     private readonly bus?: AlertBus,
+    /** The visit-rate rollup: a corrected time or method moves the visit between windows. */
+    private readonly rollups?: RollupsService,
   ) {}
 
   /**
@@ -269,6 +272,14 @@ export class VisitAmendmentsService {
       });
       // The row is locked, so this cannot happen; if it did, nothing of it is kept.
       if (!updated) throw new Error(`visit ${visit.id} changed while locked`);
+      // The windows of the old and the new time, recomputed from the visits (in this transaction).
+      const times = [visit.visited_at.getTime(), visitedAt];
+      await this.rollups?.refreshElders(
+        [visit.elder_id],
+        new Date(Math.min(...times)),
+        new Date(Math.max(...times) + 1),
+        trx,
+      );
       // Each new finding's first step, and an emergency's alerts to the village and township.
       const actorName = findings.length > 0 ? await displayNameOf(trx, ctx.actor.userId) : null;
       await insertFindingEvents(
