@@ -19,6 +19,7 @@ export * from './visit-amendments.js';
 export * from './follow-up.js';
 export * from './findings.js';
 export * from './emergencies.js';
+export * from './alerts.js';
 export * from './providers.js';
 export * from './referrals.js';
 export * from './entitlements.js';

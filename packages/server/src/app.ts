@@ -30,6 +30,7 @@ import { rollupsRoutes } from './modules/rollups/rollups.routes.js';
 import { attachmentsRoutes } from './modules/attachments/attachments.routes.js';
 import { findingsRoutes } from './modules/findings/findings.routes.js';
 import { emergenciesRoutes } from './modules/emergencies/emergencies.routes.js';
+import { alertsRoutes } from './modules/alerts/alerts.routes.js';
 import { providersRoutes } from './modules/providers/providers.routes.js';
 import { referralsRoutes } from './modules/referrals/referrals.routes.js';
 import { careServicesRoutes } from './modules/care-services/care-services.routes.js';
@@ -131,6 +132,7 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   attachmentsRoutes(app, services);
   findingsRoutes(app, services);
   emergenciesRoutes(app, services);
+  alertsRoutes(app, services);
   providersRoutes(app, services);
   referralsRoutes(app, services);
   careServicesRoutes(app, services);

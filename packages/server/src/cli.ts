@@ -34,6 +34,8 @@ import {
   locateChinaDivision,
 } from './modules/regions/regions.source.js';
 import { findUserByUsername } from './modules/users/users.repository.js';
+import { OutboxDispatcher } from './modules/alerts/dispatcher.js';
+import { startPgRelay } from './modules/alerts/pg-relay.js';
 import { EscalationTicker } from './modules/emergencies/escalation.js';
 import { RollupMaintenance } from './modules/rollups/maintenance.js';
 import { plannedMonthsTouching } from './modules/rollups/rollups.repository.js';
@@ -133,6 +135,12 @@ async function serve(config: Config): Promise<void> {
     log(`已加载演示发现问题 ${e.findings} 条、紧急情况 ${e.emergencies} 条`);
   }
   const app = await buildApp(services, config);
+  // Alerts: the outbox dispatcher sends queued deliveries; with PostgreSQL, LISTEN/NOTIFY carries
+  // queue changes to the live streams of the other server processes.
+  const dispatcher = new OutboxDispatcher(database.db, config.outbox, app.log, services.alertBus);
+  const relay = config.databaseUrl
+    ? await startPgRelay(config.databaseUrl, services.alertBus, app.log)
+    : undefined;
   // The visit-rate rollup: the current month planned ahead of its first reader, and the safety
   // net over the last minutes' visits.
   const rollupUpkeep = new RollupMaintenance(database.db, services.rollups, 60_000, app.log);
@@ -149,7 +157,9 @@ async function serve(config: Config): Promise<void> {
     closing = true;
     log(`收到 ${signal}，正在停止…`);
     await app.close().catch(() => undefined);
+    await dispatcher.stop().catch(() => undefined);
     await escalation.stop().catch(() => undefined);
+    await relay?.close();
     await rollupUpkeep.stop().catch(() => undefined);
     await database.close().catch(() => undefined);
     process.exit(0);
@@ -157,6 +167,7 @@ async function serve(config: Config): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
+  dispatcher.start();
   escalation.start();
   rollupUpkeep.start();
   const url = `http://localhost:${config.port}`;

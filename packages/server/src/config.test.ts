@@ -29,6 +29,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it('runs the alert outbox every second with a 30 s lease unless configured, and refuses a send timeout as long as the lease', () => {
+    expect(loadConfig({}).outbox).toEqual({
+      intervalMs: 1_000,
+      leaseMs: 30_000,
+      backoffMs: 5_000,
+      backoffMaxMs: 600_000,
+      sendTimeoutMs: 5_000,
+    });
+    expect(loadConfig({ TANFANG_OUTBOX_INTERVAL_MS: '200' }).outbox.intervalMs).toBe(200);
+    expect(() => loadConfig({ TANFANG_OUTBOX_INTERVAL_MS: 'soon' })).toThrow(
+      /TANFANG_OUTBOX_INTERVAL_MS/,
+    );
+    expect(() =>
+      loadConfig({ TANFANG_OUTBOX_LEASE_MS: '5000', TANFANG_ALERT_SEND_TIMEOUT_MS: '5000' }),
+    ).toThrow(/TANFANG_ALERT_SEND_TIMEOUT_MS=5000: must be shorter than TANFANG_OUTBOX_LEASE_MS/);
+  });
+
   it('accepts a PostgreSQL URL with an encryption key, and asks for the key without one', () => {
     const key = Buffer.alloc(32, 1).toString('base64');
     const config = loadConfig({

@@ -1,6 +1,14 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+/** A whole number of milliseconds within bounds. */
+const ms = (min: number, max: number) =>
+  z.coerce
+    .number()
+    .int('must be a whole number of milliseconds')
+    .min(min, `must be at least ${min} ms`)
+    .max(max, `must be at most ${max} ms`);
+
 /** Boot-time configuration. This is the only module that reads `process.env`. */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
@@ -34,13 +42,18 @@ const EnvSchema = z.object({
     .min(1, 'must be at least 1 day')
     .max(366, 'must be at most 366 days')
     .default(7),
+  /** Outbox of alert deliveries: time between looks for due deliveries when idle. */
+  TANFANG_OUTBOX_INTERVAL_MS: ms(50, 60_000).default(1_000),
+  /** How long a claimed delivery is held before another sender may take it over. */
+  TANFANG_OUTBOX_LEASE_MS: ms(1_000, 600_000).default(30_000),
+  /** The first retry's delay (doubling after each failure). */
+  TANFANG_OUTBOX_BACKOFF_MS: ms(10, 600_000).default(5_000),
+  /** The longest delay between retries. */
+  TANFANG_OUTBOX_BACKOFF_MAX_MS: ms(10, 86_400_000).default(600_000),
+  /** A webhook or SMS gateway that has not answered in this time failed. */
+  TANFANG_ALERT_SEND_TIMEOUT_MS: ms(100, 120_000).default(5_000),
   /** Time between looks for emergencies nobody acknowledged in time (the escalation ladder). */
-  TANFANG_ESCALATION_INTERVAL_MS: z.coerce
-    .number()
-    .int('must be a whole number of milliseconds')
-    .min(1_000, 'must be at least 1000 ms')
-    .max(3_600_000, 'must be at most 3600000 ms')
-    .default(30_000),
+  TANFANG_ESCALATION_INTERVAL_MS: ms(1_000, 3_600_000).default(30_000),
   TANFANG_LOG_LEVEL: z
     .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
     .default('info'),
@@ -70,8 +83,16 @@ export interface Config {
   secureCookies: 'true' | 'false' | 'auto';
   /** Days after entry during which a visit may be amended (更正). */
   visitAmendDays: number;
+  /** The alert outbox dispatcher (`modules/alerts/dispatcher.ts`). */
   /** Time between rounds of the emergency escalation ticker. */
   escalationIntervalMs: number;
+  outbox: {
+    intervalMs: number;
+    leaseMs: number;
+    backoffMs: number;
+    backoffMaxMs: number;
+    sendTimeoutMs: number;
+  };
   logLevel: z.infer<typeof EnvSchema>['TANFANG_LOG_LEVEL'];
   webDir: string | undefined;
   /** Base64 master key for personal numbers; required with DATABASE_URL. */
@@ -103,6 +124,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       '配置错误 (invalid configuration):\n  TANFANG_ENCRYPTION_KEY: required with DATABASE_URL — 32 bytes in base64 (openssl rand -base64 32); keep it safe, the ID numbers cannot be read without it',
     );
   }
+  if (e.TANFANG_ALERT_SEND_TIMEOUT_MS >= e.TANFANG_OUTBOX_LEASE_MS) {
+    throw new ConfigError(
+      `配置错误 (invalid configuration):\n  TANFANG_ALERT_SEND_TIMEOUT_MS=${e.TANFANG_ALERT_SEND_TIMEOUT_MS}: must be shorter than TANFANG_OUTBOX_LEASE_MS (${e.TANFANG_OUTBOX_LEASE_MS}), or a slow send would be taken over and sent twice`,
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -116,6 +142,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: e.TANFANG_SECURE_COOKIES,
     visitAmendDays: e.TANFANG_VISIT_AMEND_DAYS,
     escalationIntervalMs: e.TANFANG_ESCALATION_INTERVAL_MS,
+    outbox: {
+      intervalMs: e.TANFANG_OUTBOX_INTERVAL_MS,
+      leaseMs: e.TANFANG_OUTBOX_LEASE_MS,
+      backoffMs: e.TANFANG_OUTBOX_BACKOFF_MS,
+      backoffMaxMs: e.TANFANG_OUTBOX_BACKOFF_MAX_MS,
+      sendTimeoutMs: e.TANFANG_ALERT_SEND_TIMEOUT_MS,
+    },
     logLevel: e.TANFANG_LOG_LEVEL,
     webDir: e.TANFANG_WEB_DIR ? path.resolve(e.TANFANG_WEB_DIR) : undefined,
     encryptionKey: e.TANFANG_ENCRYPTION_KEY,

@@ -23,6 +23,7 @@ import { FindingsService } from './modules/findings/findings.service.js';
 import { DeadlinesService } from './modules/findings/deadlines.service.js';
 import { EmergenciesService } from './modules/emergencies/emergencies.service.js';
 import { AlertBus } from './modules/alerts/alert-bus.js';
+import { AlertsService } from './modules/alerts/alerts.service.js';
 import { ProvidersService } from './modules/providers/providers.service.js';
 import { ReferralsService } from './modules/referrals/referrals.service.js';
 import { CareServicesService } from './modules/care-services/care-services.service.js';
@@ -54,6 +55,8 @@ export interface Services {
   emergencies: EmergenciesService;
   /** Tells live connections (SSE) that a region's alert queue changed; one per process. */
   alertBus: AlertBus;
+  /** The alert queue (提醒) and the outbound channels (通知渠道). */
+  alerts: AlertsService;
   providers: ProvidersService;
   referrals: ReferralsService;
   careServices: CareServicesService;
@@ -77,6 +80,7 @@ export function createServices(
   const alertBus = new AlertBus();
   const visits = new VisitsService(db, templates, amendDays, alertBus);
   const findings = new FindingsService(db, regions, alertBus);
+  const schedule = new ScheduleService(db, regions);
   return {
     rollups,
     database,
@@ -91,7 +95,7 @@ export function createServices(
     assignments: new AssignmentsService(db, regions),
     policies: new PoliciesService(db, regions, rollups),
     campaigns: new CampaignsService(db, regions),
-    schedule: new ScheduleService(db, regions),
+    schedule,
     templates,
     visits,
     visitAmendments: new VisitAmendmentsService(
@@ -107,6 +111,7 @@ export function createServices(
     deadlines: new DeadlinesService(db, regions),
     emergencies: new EmergenciesService(db, regions, findings, alertBus),
     alertBus,
+    alerts: new AlertsService(db, regions, schedule, alertBus),
     providers: new ProvidersService(db, regions),
     referrals: new ReferralsService(db, regions, alertBus),
     careServices: new CareServicesService(db, regions, alertBus),

@@ -509,6 +509,7 @@ export interface AlertDeliveriesTable {
   next_attempt_at: DefaultTimestamp;
   lease_until: NullableTimestamp;
   last_error: string | null;
+  last_attempt_at: NullableTimestamp;
   delivered_at: NullableTimestamp;
   created_at: DefaultTimestamp;
 }

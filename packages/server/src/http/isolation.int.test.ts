@@ -91,6 +91,14 @@ const COVERED = new Set([
   'POST /api/visits',
   'GET /api/visits/amendable',
   'GET /api/findings',
+  'PATCH /api/notification-channels/:id',
+  'POST /api/notification-channels/:id/test',
+  'GET /api/notification-channels',
+  'POST /api/notification-channels',
+  'GET /api/alerts',
+  'GET /api/alerts/queue',
+  // Sends only "your queue changed" for changes within or above the jurisdiction (alerts.int.test.ts).
+  'GET /api/alerts/stream',
   'GET /api/follow-up/deadlines',
   'PUT /api/follow-up/deadlines',
   'POST /api/emergencies',
@@ -735,6 +743,62 @@ describeEachDatabase('jurisdiction isolation', (env) => {
       expect(own.body).not.toContain('东港');
     }
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('gives county A 404 for county B’s notification channels and alerts, and none of B’s emergencies', async () => {
+    const adminB = await env().signIn('admin', '210681');
+    const created = await adminB.post('/api/notification-channels', {
+      regionCode: '210681',
+      kind: 'webhook',
+      name: '东港应急平台',
+      config: { url: 'https://donggang.example.cn/hook', secret: 'donggang-secret-0001' },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().id;
+    const before = await env()
+      .database.db.selectFrom('notification_channels')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    for (const res of await Promise.all([
+      adminA.patch(`/api/notification-channels/${id}`, { name: '改名', active: false }),
+      adminA.post(`/api/notification-channels/${id}/test`),
+      adminA.get(`/api/alerts?channel=${id}`),
+    ])) {
+      expect(res.statusCode).toBe(404);
+      expect(res.body).not.toContain('东港');
+    }
+    expect(
+      await env()
+        .database.db.selectFrom('notification_channels')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual(before);
+    const channels = await adminA.get('/api/notification-channels');
+    expect(channels.body).not.toContain('东港');
+    expect((await adminB.post(`/api/notification-channels/${id}/test`)).statusCode).toBe(202);
+    expect((await adminA.get('/api/alerts')).body).not.toContain('东港');
+    // An emergency in B is in no queue of A.
+    await env()
+      .database.db.insertInto('findings')
+      .values({
+        id: uuidv7(),
+        visit_id: null,
+        elder_id: elderB.id,
+        county_code: '210681',
+        village_code: VILLAGE_B,
+        type: 'emergency',
+        severity: 'emergency',
+        title: '东港紧急情况',
+        source: 'staff',
+      })
+      .execute();
+    for (const client of [a, adminA, auditorA]) {
+      const queue = await client.get('/api/alerts/queue');
+      expect(queue.statusCode).toBe(200);
+      expect(queue.body).not.toContain('东港');
+    }
   });
 
   it('covers every API endpoint that exists', () => {

@@ -41,7 +41,7 @@ import {
   type WorklistTask,
 } from '@tanfang/domain';
 import { z } from 'zod';
-import type { Executor, RequestContext } from '../../context.js';
+import type { Actor, Executor, RequestContext } from '../../context.js';
 import { badRequest, forbidden, notFound, parseInput } from '../../http/errors.js';
 import {
   currentPrimaryVisitors,
@@ -149,21 +149,11 @@ export class ScheduleService {
     if (ctx.actor.role !== 'visitor')
       throw forbidden('只有探访人员有个人探访任务，请指定区域 region');
     const today = localDateOf(now);
-    const visitor = await visitorOfUser(this.db, ctx.actor.userId);
     const empty = { counts: zeroCounts(), items: [], withoutPolicy: 0, elders: 0 };
     const asOf = new Date(now).toISOString();
-    if (!visitor) return { visitor: null, asOf, today, ...empty };
-    const assignments = await openAssignmentsOfVisitor(this.db, visitor.id, today);
-    const roles = new Map<string, 'primary' | 'backup'>();
-    for (const a of assignments)
-      if (!roles.has(a.elder_id) || a.role === 'primary') roles.set(a.elder_id, a.role);
-    const rows = (await scheduleEldersByIds(this.db, [...roles.keys()])).filter(
-      (r) => r.status === 'active',
-    );
-    const { items, withoutPolicy } = await this.worklistOf(rows, now, (row, task) => {
-      const role = roles.get(row.id)!;
-      return role === 'primary' || task.bucket === 'overdue' ? role : undefined;
-    });
+    const own = await this.visitorItems(ctx.actor.userId, now);
+    if (!own) return { visitor: null, asOf, today, ...empty };
+    const { visitor, rows, items, withoutPolicy } = own;
     await audit(this.db, ctx, {
       action: 'worklist.read',
       entity: 'visitor',
@@ -180,6 +170,54 @@ export class ScheduleService {
       withoutPolicy,
       elders: rows.length,
     };
+  }
+
+  /**
+   * The overdue visits and campaign tasks of the alert queue (提醒): a visitor's own, or those of
+   * the elders of a village or township user's region (none for other roles: their visit counts
+   * are on 探访统计). Not audited here: the queue records its own read.
+   */
+  async queueTasks(actor: Actor, now = Date.now()): Promise<WorklistItemDto[]> {
+    const tasks = (items: WorklistItemDto[]) =>
+      items.filter((i) => i.bucket === 'overdue' || i.bucket === 'campaign');
+    if (actor.role === 'visitor')
+      return tasks((await this.visitorItems(actor.userId, now))?.items ?? []);
+    const level = regionLevelOf(actor.jurisdiction);
+    if (
+      (actor.role !== 'village' && actor.role !== 'township') ||
+      (level !== 'village' && level !== 'township')
+    )
+      return [];
+    return tasks((await this.regionItems(actor.jurisdiction, now)).items);
+  }
+
+  /** A visitor's worklist items (undefined when the account is linked to no visitor). */
+  private async visitorItems(userId: string, now: number) {
+    const today = localDateOf(now);
+    const visitor = await visitorOfUser(this.db, userId);
+    if (!visitor) return undefined;
+    const assignments = await openAssignmentsOfVisitor(this.db, visitor.id, today);
+    const roles = new Map<string, 'primary' | 'backup'>();
+    for (const a of assignments)
+      if (!roles.has(a.elder_id) || a.role === 'primary') roles.set(a.elder_id, a.role);
+    const rows = (await scheduleEldersByIds(this.db, [...roles.keys()])).filter(
+      (r) => r.status === 'active',
+    );
+    const { items, withoutPolicy } = await this.worklistOf(rows, now, (row, task) => {
+      const role = roles.get(row.id)!;
+      return role === 'primary' || task.bucket === 'overdue' ? role : undefined;
+    });
+    return { visitor, rows, items, withoutPolicy };
+  }
+
+  /** The worklist items of the active elders of a village or township. */
+  private async regionItems(region: string, now: number) {
+    const today = localDateOf(now);
+    const rows = (await scheduleEldersInRegion(this.db, region, today)).filter(
+      (r) => r.status === 'active' && r.village_code.startsWith(region),
+    );
+    const { items, withoutPolicy } = await this.worklistOf(rows, now, () => null, region);
+    return { rows, items, withoutPolicy };
   }
 
   /**
@@ -201,15 +239,12 @@ export class ScheduleService {
     }
     const ref = await this.regionRef(region);
     const today = localDateOf(now);
-    const rows = (await scheduleEldersInRegion(this.db, region, today)).filter(
-      (r) => r.status === 'active' && r.village_code.startsWith(region),
-    );
+    const { rows, items, withoutPolicy } = await this.regionItems(region, now);
     const primaries = await currentPrimaryVisitors(
       this.db,
       rows.map((r) => r.id),
       today,
     );
-    const { items, withoutPolicy } = await this.worklistOf(rows, now, () => null, region);
     const groups = new Map<string, RegionWorklistDto['overdueByVisitor'][number]>();
     for (const item of items) {
       if (item.bucket !== 'overdue') continue;
