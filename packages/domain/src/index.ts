@@ -24,3 +24,4 @@ export * from './providers.js';
 export * from './referrals.js';
 export * from './entitlements.js';
 export * from './rollup.js';
+export * from './completeness.js';
