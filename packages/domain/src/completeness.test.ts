@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   COMPLETENESS_FIELDS,
+  completeness,
+  completenessFactsOf,
+  missingFields,
   COMPLETENESS_FIELD_LABELS,
   COMPLETENESS_FIELD_SOURCES,
   isLedgerComplete,
@@ -8,7 +11,7 @@ import {
   type LedgerCompletenessFacts,
 } from './completeness.js';
 
-/** A record with every field the forms ask of an elder who is not disabled and not 留守. */
+/** A record with every field the forms ask of an elder who is not disabled and not 留守 (one child, with a phone). */
 function complete(
   data: Record<string, unknown> = {},
   categories: string[] = [],
@@ -31,7 +34,7 @@ function complete(
       assistance: 'none',
       monthlyHouseholdIncome: 0,
       livingConditions: { safeWater: true, safeElectricity: false, safeHousing: true },
-      supporters: [],
+      supporters: [{ kind: 'child', name: '李明', phone: 'sealed:abc' }],
       ...data,
     },
   };
@@ -60,6 +63,7 @@ describe('ledger completeness (台账完整)', () => {
       'safeElectricity',
       'safeHousing',
       'monthlyHouseholdIncome',
+      'supporters',
     ]);
   });
 
@@ -136,5 +140,48 @@ describe('ledger completeness (台账完整)', () => {
       expect(COMPLETENESS_FIELD_LABELS[f]).toMatch(/\p{Script=Han}/u);
       expect(COMPLETENESS_FIELD_SOURCES[f]).toMatch(/海南 2018|丹东 2023/);
     }
+  });
+
+  it('asks every elder for at least one child or supporter, except 特困 and 计划生育特殊家庭', () => {
+    expect(missingLedgerFields(complete({ supporters: [] }))).toEqual(['supporters']);
+    expect(
+      missingLedgerFields(complete({ supporters: [], assistance: 'extreme_poverty' })),
+    ).toEqual([]);
+    expect(missingLedgerFields(complete({ supporters: [] }, ['extreme_poverty']))).toEqual([]);
+    expect(missingLedgerFields(complete({ supporters: [] }, ['bereaved_family']))).toEqual([]);
+  });
+
+  it('gives the missing fields with the form’s words', () => {
+    expect(
+      missingFields(complete({ ethnicity: undefined, disability: { disabled: true, grade: 1 } })),
+    ).toEqual([
+      { field: 'ethnicity', label: '民族' },
+      { field: 'disabilityCertificate', label: '残疾人证号' },
+    ]);
+  });
+
+  it('counts the fields filled of those required of the record', () => {
+    // 14 fields of every elder, 子女或其他赡养人 and the phone of the one listed.
+    expect(completeness(complete())).toEqual({ filled: 16, required: 16, ratio: 1 });
+    // A disabled elder is asked two more; one of the 18 is missing.
+    expect(
+      completeness(complete({ disability: { disabled: true, certificateNumber: '2106241948' } })),
+    ).toEqual({ filled: 17, required: 18, ratio: 17 / 18 });
+    expect(completeness({ data: {}, hasPhone: false, categories: [] })).toEqual({
+      filled: 0,
+      required: 15,
+      ratio: 0,
+    });
+  });
+
+  it('reads a record as entered, with its own phone among its fields', () => {
+    const entered = {
+      ...complete().data,
+      phone: '139****0001',
+      categories: ['living_alone'],
+    };
+    expect(completeness(completenessFactsOf(entered)).ratio).toBe(1);
+    const { phone: _phone, ...withoutPhone } = entered;
+    expect(missingLedgerFields(completenessFactsOf(withoutPhone))).toEqual(['phone']);
   });
 });

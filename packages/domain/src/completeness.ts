@@ -5,7 +5,8 @@
  *
  * The fields are those the two forms the ledger follows ask of every elder — 海南 2018 农村留守老年人
  * 信息采集表 (sections 1–4) and 丹东 2023 探访关爱服务记录表 (一 to 三) — plus the ones a form asks
- * only in a case (残疾人证号 of a disabled elder; 子女外出 and 临时照料人 of a 留守 elder). Name, ID
+ * only in a case (残疾人证号 of a disabled elder; 子女外出 and 临时照料人 of a 留守 elder; at least one
+ * 子女或其他赡养人 of every elder but 特困 and 计划生育特殊家庭, and the phone of each listed). Name, ID
  * number (and with it gender and birth date), village and 低保/特困 are required by the record's own
  * schema and always present, so they are not listed.
  */
@@ -28,6 +29,7 @@ export const COMPLETENESS_FIELD_LABELS = {
   safeElectricity: '生活用电是否安全',
   safeHousing: '住房是否安全',
   monthlyHouseholdIncome: '家庭每月收入',
+  supporters: '子女或其他赡养人',
   supporterPhones: '子女及赡养人联系电话',
   childrenAway: '子女外出地点及外出时间',
   caregiver: '临时照料人',
@@ -53,6 +55,7 @@ export const COMPLETENESS_FIELD_SOURCES: Record<CompletenessField, string> = {
   safeElectricity: '丹东 2023 记录表 三、家庭生活条件',
   safeHousing: '丹东 2023 记录表 三、家庭生活条件',
   monthlyHouseholdIncome: '丹东 2023 记录表 三、家庭生活条件',
+  supporters: '海南 2018 信息采集表 2.子女信息、3.其他赡养义务人信息 (特困、计划生育特殊家庭除外)',
   supporterPhones: '海南 2018 信息采集表 2、3 (登记了子女或赡养人时)',
   childrenAway: '海南 2018 信息采集表 2 (留守老年人)',
   caregiver: '海南 2018 信息采集表 4 (留守老年人)',
@@ -79,6 +82,19 @@ const record = (v: unknown): Record<string, unknown> | null =>
   v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 const list = (v: unknown): Record<string, unknown>[] =>
   Array.isArray(v) ? v.map(record).filter((x): x is Record<string, unknown> => x !== null) : [];
+
+/**
+ * Elders of whom no supporter is asked: 特困人员 have none by definition (《社会救助暂行办法》第十四条:
+ * 无法定赡养、抚养、扶养义务人或者其法定义务人无履行能力), and a 计划生育特殊家庭 lost or has a
+ * disabled only child (丹东 2023 附件2) — for them a supporter row is entered when there is one.
+ */
+function withoutSupporters(facts: LedgerCompletenessFacts): boolean {
+  return (
+    facts.data['assistance'] === 'extreme_poverty' ||
+    facts.categories.includes('extreme_poverty') ||
+    facts.categories.includes('bereaved_family')
+  );
+}
 
 /**
  * For each field that applies to the record, whether it is filled. A field asked only in a case
@@ -125,6 +141,7 @@ export function ledgerFieldChecks(
     { field: 'safeHousing', filled: typeof conditions['safeHousing'] === 'boolean' },
     { field: 'monthlyHouseholdIncome', filled: typeof d['monthlyHouseholdIncome'] === 'number' },
   );
+  if (!withoutSupporters(facts)) out.push({ field: 'supporters', filled: supporters.length > 0 });
   if (supporters.length > 0)
     out.push({ field: 'supporterPhones', filled: supporters.every((s) => filled(s['phone'])) });
   if (leftBehind) {
@@ -153,4 +170,48 @@ export function missingLedgerFields(facts: LedgerCompletenessFacts): Completenes
 /** Whether a record has every field the forms require of it (台账完整). */
 export function isLedgerComplete(facts: LedgerCompletenessFacts): boolean {
   return ledgerFieldChecks(facts).every((c) => c.filled);
+}
+
+/** A field a record lacks: its code and the form's words. */
+export interface MissingField {
+  field: CompletenessField;
+  label: string;
+}
+
+/** The required fields a record lacks, with their Chinese labels, in the forms' order. */
+export function missingFields(facts: LedgerCompletenessFacts): MissingField[] {
+  return missingLedgerFields(facts).map((field) => ({
+    field,
+    label: COMPLETENESS_FIELD_LABELS[field],
+  }));
+}
+
+/** How complete a record is: of the fields required of it, how many are filled. */
+export interface Completeness {
+  filled: number;
+  required: number;
+  /** filled ÷ required (every record has required fields, so never 0 ÷ 0). */
+  ratio: number;
+}
+
+/** How complete a record is (台账完整 when `filled === required`). */
+export function completeness(facts: LedgerCompletenessFacts): Completeness {
+  const checks = ledgerFieldChecks(facts);
+  const filled = checks.filter((c) => c.filled).length;
+  return { filled, required: checks.length, ratio: filled / checks.length };
+}
+
+/**
+ * The facts of a record as entered (an `ElderData`, numbers in clear or masked): its own phone is
+ * a field, its categories those entered.
+ */
+export function completenessFactsOf(data: {
+  phone?: string | null | undefined;
+  categories?: readonly string[] | undefined;
+}): LedgerCompletenessFacts {
+  return {
+    data: data as Readonly<Record<string, unknown>>,
+    hasPhone: typeof data.phone === 'string' && data.phone.trim() !== '',
+    categories: data.categories ?? [],
+  };
 }
