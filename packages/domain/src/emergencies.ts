@@ -11,12 +11,16 @@ import {
   ELDER_SITUATION_LABELS,
   EMERGENCY_NUMBER_LABELS,
   type EmergencyChecklist,
+  type EmergencyInput,
   type EscalationLevel,
 } from './follow-up.js';
 import type { ActorRef, EmergencyState } from './findings.js';
 import { AnyRegionCode, IsoDate, paging } from './schema-helpers.js';
 import type { Page } from './users.js';
 import type { FindingStatus } from './visits.js';
+
+/** Body of `POST /api/emergencies` as a client sends it (the checklist may be left out). */
+export type EmergencyInputBody = z.input<typeof EmergencyInput>;
 
 /** What to do at once in an emergency, in order (shown after a visit with 紧急情况 on). */
 export const RESCUE_STEPS = [

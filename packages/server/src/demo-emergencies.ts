@@ -139,7 +139,7 @@ export async function loadDemoEmergencies(
     now,
   );
 
-  // 提出服务需求, raised 18 days ago and not yet referred: past its 14-day deadline.
+  // 提出服务需求, raised on a visit 18 days ago and not yet referred: past its 14-day deadline.
   const need = await visit(mine[2]!, {
     service_needs: { text: '需要代购降压药，希望有人定期上门' },
   });
@@ -157,6 +157,16 @@ export async function loadDemoEmergencies(
     .updateTable('finding_events')
     .set({ at: sql`at - ${back}` })
     .where('finding_id', '=', need)
+    .execute();
+  // …and the visit that raised it, made and entered then too.
+  await db
+    .updateTable('visits')
+    .set({
+      visited_at: sql`visited_at - ${back}`,
+      entered_at: sql`entered_at - ${back}`,
+      device_time: sql`device_time - ${back}`,
+    })
+    .where('id', '=', (eb) => eb.selectFrom('findings').select('visit_id').where('id', '=', need))
     .execute();
 
   // 紧急情况 in another village of 灌水镇, reported by a neighbour's call: waiting for a response.
@@ -191,7 +201,7 @@ export async function loadDemoEmergencies(
     {
       emergencyNumber: '120',
       familyReached: true,
-      familyContact: '儿子（紧急联系人）',
+      familyContact: '儿子 李建国',
       situation: 'hospital',
       situationNote: '已由 120 送往宽甸县中心医院，儿子陪同',
     },

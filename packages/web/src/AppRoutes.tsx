@@ -1,7 +1,7 @@
 import { canManageUsers, canReadAudit } from '@tanfang/domain';
 import { Button, Result, Spin } from 'antd';
 import { lazy, Suspense, type ReactNode } from 'react';
-import { Link, Navigate, Route, Routes } from 'react-router-dom';
+import { Link, Navigate, Route, Routes, useParams } from 'react-router-dom';
 import { RequireAuth, RequireRole } from './auth/RequireAuth';
 import { useCurrentUser } from './auth/useAuth';
 import { FIELD_APP_PATH } from './lib/routes';
@@ -10,6 +10,7 @@ import { canEditElders, canImportElders, canReadElders } from './pages/elders/pe
 import { canReadVisitRules } from './pages/policies/permissions';
 import { canReadVisitors } from './pages/visitors/permissions';
 import { canReadFindings } from './pages/visits/permissions';
+import { canReadEmergencies, canSetDeadlines } from './pages/emergencies/permissions';
 import { canReadTemplates } from './pages/templates/permissions';
 import { canReadWorklist } from './pages/worklist/permissions';
 import { canReadProviders } from './pages/providers/permissions';
@@ -32,6 +33,8 @@ const CampaignsPage = lazy(() => import('./pages/campaigns/CampaignsPage'));
 const WorklistPage = lazy(() => import('./pages/worklist/WorklistPage'));
 const FieldApp = lazy(() => import('./field/FieldApp'));
 const FindingsPage = lazy(() => import('./pages/visits/FindingsPage'));
+const EmergenciesPage = lazy(() => import('./pages/emergencies/EmergenciesPage'));
+const DeadlinesPage = lazy(() => import('./pages/findings/DeadlinesPage'));
 const TemplatesPage = lazy(() => import('./pages/templates/TemplatesPage'));
 const VisitPrintPage = lazy(() => import('./pages/visits/VisitPrintPage'));
 const YearVisitsPrintPage = lazy(() => import('./pages/visits/YearVisitsPrintPage'));
@@ -74,6 +77,12 @@ function Home() {
       <HomePage />
     </Lazy>
   );
+}
+
+/** `/findings/:id` → `/findings?finding=:id` (the list with the finding's drawer open). */
+function FindingRedirect() {
+  const { id = '' } = useParams();
+  return <Navigate to={`/findings?finding=${encodeURIComponent(id)}`} replace />;
 }
 
 function NotFound() {
@@ -290,6 +299,28 @@ export function AppRoutes() {
               </RequireRole>
             }
           />
+          <Route
+            path="emergencies"
+            element={
+              <RequireRole allow={canReadEmergencies}>
+                <Lazy>
+                  <EmergenciesPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="deadlines"
+            element={
+              <RequireRole allow={canSetDeadlines}>
+                <Lazy>
+                  <DeadlinesPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          {/* A finding's own address (alerts link to it): the list with its detail open. */}
+          <Route path="findings/:id" element={<FindingRedirect />} />
           <Route
             path="findings"
             element={

@@ -19,6 +19,8 @@ export interface AuthContextValue {
   logout: () => Promise<void>;
   /** Probes `/api/auth/me` again (after the server was unreachable). */
   refresh: () => Promise<void>;
+  /** Replaces the signed-in user as the server now presents it (e.g. after going on duty). */
+  updateUser: (user: UserDto) => void;
 }
 
 /** The session context; use `useAuth()`. */
@@ -77,6 +79,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     setState({ status: 'anonymous', expired: false });
   }, []);
 
-  const value = useMemo(() => ({ state, login, logout, refresh }), [state, login, logout, refresh]);
+  const updateUser = useCallback((user: UserDto) => {
+    setState((prev) =>
+      prev.status === 'authenticated' ? { status: 'authenticated', user } : prev,
+    );
+  }, []);
+
+  const value = useMemo(
+    () => ({ state, login, logout, refresh, updateUser }),
+    [state, login, logout, refresh, updateUser],
+  );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -10,6 +10,10 @@ import { AmendVisitPage } from './amend/AmendVisitPage';
 import { RecentVisitsPage } from './amend/RecentVisitsPage';
 import { RecentVisitsProvider } from './amend/recentVisitsStore';
 import { VisitHistoryPage } from './amend/VisitHistoryPage';
+import { DutySwitch } from '../components/DutySwitch';
+import { EmergencyBoard } from './emergencies/EmergencyBoard';
+import { FieldEmergencyPage } from './emergencies/FieldEmergencyPage';
+import { RescuePrompt } from './emergencies/RescuePrompt';
 import { DraftsProvider } from './visit/draftStore';
 import { OutboxBar } from './visit/OutboxBar';
 import { OutboxProvider } from './visit/outboxStore';
@@ -20,6 +24,9 @@ import { WorklistProvider } from './worklistStore';
 
 /** Touch targets in the field app are at least 48px high (WCAG 2.5.5 / Android guidance). */
 const TOUCH: CSSProperties = { minHeight: 48, fontSize: 17 };
+
+/** Roles that respond to the emergencies of their jurisdiction (辖区紧急情况 on the phone). */
+const EMERGENCY_ROLES: readonly Role[] = ['village', 'township', 'county'];
 
 /** Roles that correct (更正) the visits they entered, so see 最近提交. */
 const AMENDING_ROLES: readonly Role[] = ['visitor', 'village', 'township'];
@@ -37,7 +44,16 @@ function FieldHome() {
 
   return (
     <Flex vertical gap={12}>
+      <RescuePrompt />
       <OutboxBar />
+      {EMERGENCY_ROLES.includes(user.role) && (
+        <>
+          <Card styles={{ body: { padding: 14 } }}>
+            <DutySwitch large />
+          </Card>
+          <EmergencyBoard />
+        </>
+      )}
       {AMENDING_ROLES.includes(user.role) && <RecentVisitsEntry />}
       {user.role === 'visitor' ? (
         <WorklistHome />
@@ -103,6 +119,7 @@ export default function FieldApp() {
                   <Route index element={<FieldHome />} />
                   <Route path="elders/:id" element={<WorklistElderPage />} />
                   <Route path="elders/:id/visit" element={<VisitRecordPage />} />
+                  <Route path="emergencies/:id" element={<FieldEmergencyPage />} />
                   <Route path="recent" element={<RecentVisitsPage />} />
                   <Route path="visits/:id/amend" element={<AmendVisitPage />} />
                   <Route path="visits/:id/history" element={<VisitHistoryPage />} />

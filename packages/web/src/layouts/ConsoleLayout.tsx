@@ -4,6 +4,8 @@ import {
   AuditOutlined,
   CarryOutOutlined,
   CalendarOutlined,
+  ClockCircleOutlined,
+  FireOutlined,
   HeartOutlined,
   HomeOutlined,
   IdcardOutlined,
@@ -30,6 +32,9 @@ import { canReadTemplates } from '../pages/templates/permissions';
 import { canReadWorklist } from '../pages/worklist/permissions';
 import { canReadProviders } from '../pages/providers/permissions';
 import { canOpenReferrals, canReadCareServices } from '../pages/referrals/permissions';
+import { canReadEmergencies, canSetDeadlines } from '../pages/emergencies/permissions';
+import { DutySwitch } from '../components/DutySwitch';
+import { EmergencyBanner } from '../pages/emergencies/EmergencyBanner';
 
 type MenuItem = NonNullable<MenuProps['items']>[number];
 
@@ -41,6 +46,8 @@ function menuItemsFor(role: Role): MenuItem[] {
   // 探访任务 right after 首页: the first thing village and township staff need.
   if (canReadWorklist(role))
     items.push({ key: '/worklist', icon: <CarryOutOutlined />, label: '探访任务' });
+  if (canReadEmergencies(role))
+    items.push({ key: '/emergencies', icon: <FireOutlined />, label: '紧急情况' });
   if (canReadFindings(role))
     items.push({ key: '/findings', icon: <AlertOutlined />, label: '发现问题' });
   if (canOpenReferrals(role))
@@ -61,6 +68,8 @@ function menuItemsFor(role: Role): MenuItem[] {
     items.push({ key: '/policies', icon: <CalendarOutlined />, label: '探访规则' });
     items.push({ key: '/campaigns', icon: <NotificationOutlined />, label: '专项探访' });
   }
+  if (canSetDeadlines(role))
+    items.push({ key: '/deadlines', icon: <ClockCircleOutlined />, label: '期限设置' });
   if (canReadProviders(role))
     items.push({ key: '/providers', icon: <ShopOutlined />, label: '服务机构' });
   if (canReadTemplates(role)) {
@@ -193,6 +202,7 @@ export default function ConsoleLayout() {
               {user.jurisdiction.fullName}
             </Typography.Text>
           </div>
+          <DutySwitch />
           <Button
             icon={<LogoutOutlined />}
             onClick={() => void onLogout()}
@@ -202,6 +212,7 @@ export default function ConsoleLayout() {
           </Button>
         </Layout.Header>
         <Layout.Content style={{ padding: wide ? 24 : 12 }}>
+          <EmergencyBanner />
           <Outlet />
         </Layout.Content>
       </Layout>

@@ -273,8 +273,8 @@ describeEachDatabase('emergencies: raising, responding and the checklist', (env)
     expect(acked.events.map((e) => e.kind)).toEqual([
       'raised',
       'acknowledged',
-      'assigned',
       'status',
+      'assigned',
     ]);
     expect(acked.events[1]!.detail).toEqual({ level: 'village', responseSeconds: 420 });
 

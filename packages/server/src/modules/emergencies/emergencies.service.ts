@@ -190,6 +190,14 @@ export class EmergenciesService {
           responseSeconds,
         }),
       ];
+      if (f.status === 'open') {
+        set.status = 'in_progress';
+        steps.push({
+          ...this.findings.step(f, ctx, name, at, 'status', null),
+          from_status: 'open',
+          to_status: 'in_progress',
+        });
+      }
       if (!f.owner_id) {
         set.owner_id = ctx.actor.userId;
         steps.push(
@@ -198,14 +206,6 @@ export class EmergenciesService {
             ownerName: name,
           }),
         );
-      }
-      if (f.status === 'open') {
-        set.status = 'in_progress';
-        steps.push({
-          ...this.findings.step(f, ctx, name, at, 'status', null),
-          from_status: 'open',
-          to_status: 'in_progress',
-        });
       }
       await updateFinding(trx, f.id, set);
       await this.findings.writeSteps(trx, steps, now);

@@ -237,6 +237,11 @@ export class FindingsService {
           }),
         );
       }
+      steps.push({
+        ...this.step(f, ctx, name, at, 'status', input.note ? { note: input.note } : null),
+        from_status: from,
+        to_status: input.to,
+      });
       if (input.to === 'in_progress' && !f.owner_id) {
         set.owner_id = ctx.actor.userId;
         steps.push(
@@ -246,11 +251,6 @@ export class FindingsService {
           }),
         );
       }
-      steps.push({
-        ...this.step(f, ctx, name, at, 'status', input.note ? { note: input.note } : null),
-        from_status: from,
-        to_status: input.to,
-      });
       await updateFinding(trx, f.id, set);
       await this.writeSteps(trx, steps, now);
       await audit(trx, ctx, {

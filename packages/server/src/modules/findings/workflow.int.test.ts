@@ -330,13 +330,13 @@ describeEachDatabase('the findings workflow', (env) => {
     const steps = d.events.map((e) => [e.kind, e.actor?.name ?? '系统', e.fromStatus, e.toStatus]);
     expect(steps).toEqual([
       ['raised', '王桂兰', null, 'open'],
-      ['assigned', village.user.display_name, null, null],
       ['status', village.user.display_name, 'open', 'in_progress'],
+      ['assigned', village.user.display_name, null, null],
       ['status', township.user.display_name, 'in_progress', 'resolved'],
       ['disposal', township.user.display_name, null, null],
       ['status', township.user.display_name, 'resolved', 'closed'],
     ]);
-    expect(d.events[2]!.detail).toEqual({ note: '已电话联系老人' });
+    expect(d.events[1]!.detail).toEqual({ note: '已电话联系老人' });
     const times = d.events.map((e) => Date.parse(e.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);
     for (const t of times) expect(Math.abs(t - Date.now())).toBeLessThan(5 * MINUTE);

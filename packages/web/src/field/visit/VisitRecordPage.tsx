@@ -725,7 +725,11 @@ function VisitEditor({ source: initialSource }: { source: EditorSource }) {
         ? '探访记录已保存在手机上，有网络时自动上传'
         : '探访记录已保存，正在上传',
     );
-    navigate(FIELD_APP_PATH, { replace: true });
+    // With 紧急情况 on, home opens with what to do at once (RescuePrompt).
+    navigate(FIELD_APP_PATH, {
+      replace: true,
+      ...(emergency ? { state: { rescue: { elderName: source.elderName } } } : {}),
+    });
     // Home opens at its top, where the outbox bar tells how the upload goes.
     window.scrollTo(0, 0);
   };

@@ -1,14 +1,18 @@
 import { FINDING_TYPE_LABELS, type FindingListItemDto } from '@tanfang/domain';
 import { Alert, Card, Empty, Flex, Grid, Skeleton, Space, Table, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
+import { useQueryState } from '../../lib/useQueryState';
+import { FindingDrawer } from '../findings/FindingDetail';
+import { DeadlineTag } from '../findings/findingText';
 import { useLoad } from '../worklist/useLoad';
 import { FindingStatusTag, SeverityTag } from './FindingTags';
 import { chinaDate, elderVisitPath } from './visitText';
 import { visitsApi } from './visitsApi';
 import './visits.css';
 
-const columns: TableColumnsType<FindingListItemDto> = [
+const columnsFor = (open: (id: string) => void): TableColumnsType<FindingListItemDto> => [
   {
     title: '严重程度',
     dataIndex: 'severity',
@@ -21,13 +25,33 @@ const columns: TableColumnsType<FindingListItemDto> = [
     width: 150,
     render: (_: unknown, f) => FINDING_TYPE_LABELS[f.type],
   },
-  { title: '问题', dataIndex: 'title', width: 170 },
+  {
+    title: '问题',
+    dataIndex: 'title',
+    width: 170,
+    render: (_: unknown, f) => (
+      <Typography.Link onClick={() => open(f.id)} data-testid="finding-open">
+        {f.title}
+      </Typography.Link>
+    ),
+  },
   { title: '来源', dataIndex: 'source' },
   {
     title: '状态',
     dataIndex: 'status',
     width: 90,
     render: (_: unknown, f) => <FindingStatusTag status={f.status} />,
+  },
+  {
+    title: '期限',
+    dataIndex: 'deadline',
+    width: 180,
+    render: (_: unknown, f) =>
+      f.deadline && f.deadline.state !== 'met' ? (
+        <DeadlineTag deadline={f.deadline} compact />
+      ) : (
+        '—'
+      ),
   },
   {
     title: '探访日期',
@@ -44,7 +68,11 @@ const columns: TableColumnsType<FindingListItemDto> = [
 /** 发现问题 on the elder's page: every finding of the elder's visits, newest first. */
 export function ElderFindingsSection({ elderId }: { elderId: string }) {
   const wide = Grid.useBreakpoint().md ?? true;
-  const loaded = useLoad(elderId, () => visitsApi.elderFindings(elderId))!;
+  const { get, update } = useQueryState();
+  const [reloadKey, setReloadKey] = useState(0);
+  const open = (id: string) => update({ finding: id });
+  const columns = columnsFor(open);
+  const loaded = useLoad(`${elderId}|${reloadKey}`, () => visitsApi.elderFindings(elderId))!;
   let body;
   if (loaded.state === 'loading') body = <Skeleton active paragraph={{ rows: 4 }} />;
   else if (loaded.state === 'error')
@@ -79,7 +107,9 @@ export function ElderFindingsSection({ elderId }: { elderId: string }) {
           >
             <Space size={6} wrap>
               <SeverityTag severity={f.severity} />
-              <Typography.Text strong>{f.title}</Typography.Text>
+              <Typography.Link strong onClick={() => open(f.id)} data-testid="finding-open">
+                {f.title}
+              </Typography.Link>
               <FindingStatusTag status={f.status} />
             </Space>
             <div style={{ marginTop: 4 }}>
@@ -97,6 +127,11 @@ export function ElderFindingsSection({ elderId }: { elderId: string }) {
   return (
     <Card size="small" title="发现问题" data-testid="elder-visit-findings">
       {body}
+      <FindingDrawer
+        id={get('finding')}
+        onClose={() => update({ finding: undefined })}
+        onChanged={() => setReloadKey((k) => k + 1)}
+      />
     </Card>
   );
 }

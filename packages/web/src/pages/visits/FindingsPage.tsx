@@ -23,6 +23,7 @@ import {
   Space,
   Spin,
   Table,
+  Tabs,
   Typography,
 } from 'antd';
 import type { TableColumnsType } from 'antd';
@@ -32,6 +33,9 @@ import { useCurrentUser } from '../../auth/useAuth';
 import { RegionPicker } from '../../components/RegionPicker';
 import { useQueryState } from '../../lib/useQueryState';
 import { useLoad } from '../worklist/useLoad';
+import { FindingDrawer } from '../findings/FindingDetail';
+import { DeadlineTag } from '../findings/findingText';
+import '../findings/findings.css';
 import { FindingStatusTag, SeverityTag } from './FindingTags';
 import { SEVERITY_RANK, chinaDate, elderVisitPath } from './visitText';
 import { findingsApi } from './findingsApi';
@@ -46,7 +50,23 @@ const options = <T extends string>(labels: Record<T, string>) =>
 const isKey = <T extends string>(labels: Record<T, string>, v: string | undefined): v is T =>
   v !== undefined && v in labels;
 
-const columns: TableColumnsType<FindingListItemDto> = [
+/** The status tabs: every status (已转介 included) and 已逾期 (past the deadline, not done). */
+const TABS = [
+  { key: 'all', label: '全部' },
+  ...(Object.keys(FINDING_STATUS_LABELS) as FindingStatus[]).map((key) => ({
+    key,
+    label: FINDING_STATUS_LABELS[key],
+  })),
+  { key: 'overdue', label: '已逾期' },
+];
+
+/** A row's highlight: 紧急 red, past its deadline orange. */
+function rowClass(f: FindingListItemDto): string {
+  if (f.severity === 'emergency') return 'finding-row-emergency';
+  return f.deadline?.state === 'overdue' ? 'finding-row-overdue' : '';
+}
+
+const columnsFor = (open: (id: string) => void): TableColumnsType<FindingListItemDto> => [
   {
     title: '严重程度',
     dataIndex: 'severity',
@@ -59,9 +79,14 @@ const columns: TableColumnsType<FindingListItemDto> = [
     width: 200,
     render: (_: unknown, f) => (
       <Flex vertical>
-        <Typography.Text strong type={f.severity === 'emergency' ? 'danger' : undefined}>
+        <Typography.Link
+          strong
+          type={f.severity === 'emergency' ? 'danger' : undefined}
+          onClick={() => open(f.id)}
+          data-testid="finding-open"
+        >
           {f.title}
-        </Typography.Text>
+        </Typography.Link>
         <Typography.Text type="secondary" style={{ fontSize: 12 }}>
           {FINDING_TYPE_LABELS[f.type]}
         </Typography.Text>
@@ -71,13 +96,21 @@ const columns: TableColumnsType<FindingListItemDto> = [
   {
     title: '老年人',
     dataIndex: 'elder',
-    width: 100,
+    width: 150,
     render: (_: unknown, f) => (
-      <Link to={`/elders/${f.elder.id}?tab=findings`}>{f.elder.name}</Link>
+      <Flex vertical>
+        <Link to={`/elders/${f.elder.id}?tab=findings`}>{f.elder.name}</Link>
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+          {f.village.name}
+        </Typography.Text>
+      </Flex>
     ),
   },
-  { title: '村(居)', dataIndex: 'village', width: 150, render: (_: unknown, f) => f.village.name },
-  { title: '来源', dataIndex: 'source' },
+  {
+    title: '来源',
+    dataIndex: 'source',
+    ellipsis: { showTitle: true },
+  },
   {
     title: '状态',
     dataIndex: 'status',
@@ -85,33 +118,70 @@ const columns: TableColumnsType<FindingListItemDto> = [
     render: (_: unknown, f) => <FindingStatusTag status={f.status} />,
   },
   {
-    title: '探访日期',
+    title: '期限',
+    dataIndex: 'deadline',
+    width: 190,
+    render: (_: unknown, f) =>
+      f.deadline && f.deadline.state !== 'met' ? (
+        <DeadlineTag deadline={f.deadline} compact />
+      ) : (
+        '—'
+      ),
+  },
+  {
+    title: '负责人',
+    dataIndex: 'owner',
+    width: 110,
+    render: (_: unknown, f) =>
+      f.owner?.name ?? <Typography.Text type="secondary">未指定</Typography.Text>,
+  },
+  {
+    title: '发现日期',
     dataIndex: 'visitedAt',
     width: 116,
-    render: (_: unknown, f) => (
-      <Link to={elderVisitPath(f.elder.id, f.visitId, f.visitedAt ?? f.createdAt)}>
-        {chinaDate(f.visitedAt ?? f.createdAt)}
-      </Link>
-    ),
+    render: (_: unknown, f) =>
+      f.visitId ? (
+        <Link to={elderVisitPath(f.elder.id, f.visitId, f.visitedAt ?? f.createdAt)}>
+          {chinaDate(f.visitedAt ?? f.createdAt)}
+        </Link>
+      ) : (
+        chinaDate(f.createdAt)
+      ),
   },
 ];
 
-/** One finding as a card (phones). */
-function FindingCard({ finding: f }: { finding: FindingListItemDto }) {
+/** One finding as a card (phones); its title opens the detail. */
+function FindingCard({ finding: f, open }: { finding: FindingListItemDto; open: () => void }) {
   return (
     <Card
       size="small"
-      className={f.severity === 'emergency' ? 'finding-card-emergency' : undefined}
+      className={
+        f.severity === 'emergency'
+          ? 'finding-card-emergency'
+          : f.deadline?.state === 'overdue'
+            ? 'finding-card-overdue'
+            : undefined
+      }
       data-testid="finding-item"
     >
       <Flex vertical gap={4}>
         <Space size={6} wrap>
           <SeverityTag severity={f.severity} />
-          <Typography.Text strong type={f.severity === 'emergency' ? 'danger' : undefined}>
+          <Typography.Link
+            strong
+            type={f.severity === 'emergency' ? 'danger' : undefined}
+            onClick={open}
+            data-testid="finding-open"
+          >
             {f.title}
-          </Typography.Text>
+          </Typography.Link>
           <FindingStatusTag status={f.status} />
         </Space>
+        {f.deadline && f.deadline.state !== 'met' && (
+          <div>
+            <DeadlineTag deadline={f.deadline} compact />
+          </div>
+        )}
         <Typography.Text>
           <Link to={`/elders/${f.elder.id}?tab=findings`}>{f.elder.name}</Link>
           <Typography.Text type="secondary"> · {f.village.name}</Typography.Text>
@@ -119,9 +189,15 @@ function FindingCard({ finding: f }: { finding: FindingListItemDto }) {
         <Typography.Text type="secondary" style={{ fontSize: 13 }}>
           {FINDING_TYPE_LABELS[f.type]} · {f.source}
         </Typography.Text>
-        <Link to={elderVisitPath(f.elder.id, f.visitId, f.visitedAt ?? f.createdAt)}>
-          {chinaDate(f.visitedAt ?? f.createdAt)} 的探访 ›
-        </Link>
+        {f.visitId ? (
+          <Link to={elderVisitPath(f.elder.id, f.visitId, f.visitedAt ?? f.createdAt)}>
+            {chinaDate(f.visitedAt ?? f.createdAt)} 的探访 ›
+          </Link>
+        ) : (
+          <Typography.Text type="secondary">
+            {chinaDate(f.createdAt)} 工作人员直接上报
+          </Typography.Text>
+        )}
       </Flex>
     </Card>
   );
@@ -142,6 +218,10 @@ export default function FindingsPage() {
   const severityQ = get('severity');
   const typeQ = get('type');
   const status = isKey(FINDING_STATUS_LABELS, statusQ) ? statusQ : undefined;
+  const overdue = get('overdue') === 'true';
+  const openId = get('finding');
+  const openFinding = (id: string) => update({ finding: id });
+  const columns = columnsFor(openFinding);
   const severity = isKey(FINDING_SEVERITY_LABELS, severityQ) ? severityQ : undefined;
   const type = isKey(FINDING_TYPE_LABELS, typeQ) ? typeQ : undefined;
   const page = getInt('page', 1);
@@ -151,7 +231,7 @@ export default function FindingsPage() {
   const filter = (patch: Record<string, string | undefined>) =>
     update({ ...patch, page: undefined });
 
-  const query = { region, status, severity, type, page, pageSize };
+  const query = { region, status, severity, type, overdue: overdue || undefined, page, pageSize };
   const loaded = useLoad(`${JSON.stringify(query)}|${reloadKey}`, () => findingsApi.list(query))!;
   // The last page shown stays (dimmed) while the next one loads.
   const [last, setLast] = useState<FindingListPage | null>(null);
@@ -170,16 +250,6 @@ export default function FindingsPage() {
           style={{ width: wide ? 300 : '100%' }}
         />
       )}
-      <Select<FindingStatus>
-        allowClear
-        placeholder="全部状态"
-        value={status}
-        options={options(FINDING_STATUS_LABELS)}
-        onChange={(v) => filter({ status: v })}
-        style={{ width: wide ? 120 : 'calc(33% - 6px)' }}
-        aria-label="处理状态"
-        data-testid="finding-status-filter"
-      />
       <Select<FindingSeverity>
         allowClear
         placeholder="全部程度"
@@ -189,7 +259,7 @@ export default function FindingsPage() {
           label: FINDING_SEVERITY_LABELS[value],
         }))}
         onChange={(v) => filter({ severity: v })}
-        style={{ width: wide ? 120 : 'calc(33% - 6px)' }}
+        style={{ width: wide ? 120 : 'calc(50% - 4px)' }}
         aria-label="严重程度"
         data-testid="finding-severity-filter"
       />
@@ -199,7 +269,7 @@ export default function FindingsPage() {
         value={type}
         options={options(FINDING_TYPE_LABELS)}
         onChange={(v) => filter({ type: v })}
-        style={{ width: wide ? 170 : 'calc(34% - 4px)' }}
+        style={{ width: wide ? 170 : 'calc(50% - 4px)' }}
         popupMatchSelectWidth={false}
         aria-label="问题类型"
         data-testid="finding-type-filter"
@@ -232,7 +302,7 @@ export default function FindingsPage() {
       </Card>
     );
   } else {
-    const filtered = Boolean(severity || type || status);
+    const filtered = Boolean(severity || type || status || overdue);
     const turning = loaded.state === 'loading';
     const toPage = (p: number) => update({ page: p === 1 ? undefined : p });
     body = (
@@ -276,7 +346,7 @@ export default function FindingsPage() {
                     }
                   : false
               }
-              rowClassName={(f) => (f.severity === 'emergency' ? 'finding-row-emergency' : '')}
+              rowClassName={rowClass}
               data-testid="finding-list"
             />
           </Card>
@@ -284,7 +354,7 @@ export default function FindingsPage() {
           <Spin spinning={turning}>
             <Flex vertical gap={8} data-testid="finding-list">
               {data.items.map((f) => (
-                <FindingCard key={f.id} finding={f} />
+                <FindingCard key={f.id} finding={f} open={() => openFinding(f.id)} />
               ))}
               {data.total > data.pageSize && (
                 <Pagination
@@ -319,8 +389,25 @@ export default function FindingsPage() {
         styles={{ body: wide ? undefined : { padding: 12 } }}
       >
         {filters}
+        <Tabs
+          activeKey={overdue ? 'overdue' : (status ?? 'all')}
+          items={TABS}
+          onChange={(key) =>
+            filter({
+              status: key === 'all' || key === 'overdue' ? undefined : key,
+              overdue: key === 'overdue' ? 'true' : undefined,
+            })
+          }
+          style={{ marginTop: 8, marginBottom: -12 }}
+          data-testid="finding-status-tabs"
+        />
       </Card>
       {body}
+      <FindingDrawer
+        id={openId}
+        onClose={() => update({ finding: undefined })}
+        onChanged={() => setReloadKey((k) => k + 1)}
+      />
     </Flex>
   );
 }
