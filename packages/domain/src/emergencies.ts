@@ -1,6 +1,6 @@
 /**
  * Emergencies (紧急情况) as the API presents them: the list with response times, the response-time
- * statistics, the checklist's items and the rescue steps. Sources: 丹东 2023 二、（二）“对探访过程中
+ * statistics, the checklist's items and the rescue steps. Sources: 丹东 2023 二、（四）“对探访过程中
  * 发现的紧急问题，应当第一时间协助拨打紧急求助电话，帮助联系其家庭成员或者其他紧急联系人，事后做好处置
  * 情况记录归档”; 鞍山 2020 “紧急情况下应立即拨打紧急求助电话向公安、消防、医疗等部门报告”; 海南 2018
  * 二、（五）“联络人要及时向村（居）委会、乡镇人民政府报告，由乡镇人民政府……实施关爱救助”.

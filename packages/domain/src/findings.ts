@@ -1,7 +1,7 @@
 /**
  * The findings workflow as the API presents it (issue 6): a finding's deadline state, its history
  * (finding_events), its disposal records (处置情况记录) and the changes its status may make.
- * Sources: 丹东 2023 (二、（二）“对探访过程中发现的紧急问题……事后做好处置情况记录归档”) and the
+ * Sources: 丹东 2023 (二、（四）“对探访过程中发现的紧急问题……事后做好处置情况记录归档”) and the
  * issue's workflow (open → in progress → referred → resolved → closed).
  */
 import { z } from 'zod';
