@@ -25,3 +25,4 @@ export * from './referrals.js';
 export * from './entitlements.js';
 export * from './rollup.js';
 export * from './completeness.js';
+export * from './spot-checks.js';

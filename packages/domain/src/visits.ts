@@ -221,6 +221,8 @@ export interface VisitDto {
   amendedAt: string | null;
   /** Until when its author or a supervisor may amend it (entered + the configured window). */
   amendableUntil: string;
+  /** A spot check (抽查) could not verify it (未核实): it no longer counts toward the visit rate. */
+  unverified: boolean;
 }
 
 /** A template in the list of `GET /api/templates`. */

@@ -28,6 +28,7 @@ import { ProvidersService } from './modules/providers/providers.service.js';
 import { ReferralsService } from './modules/referrals/referrals.service.js';
 import { CareServicesService } from './modules/care-services/care-services.service.js';
 import { EntitlementsService } from './modules/entitlements/entitlements.service.js';
+import { SpotChecksService } from './modules/spot-checks/spot-checks.service.js';
 
 /** Every service, built once per process over one database. */
 export interface Services {
@@ -62,6 +63,8 @@ export interface Services {
   careServices: CareServicesService;
   entitlements: EntitlementsService;
   rollups: RollupsService;
+  /** Spot checks (抽查) of recorded visits. */
+  spotChecks: SpotChecksService;
 }
 
 /** Wires the services together. */
@@ -116,5 +119,6 @@ export function createServices(
     referrals: new ReferralsService(db, regions, alertBus),
     careServices: new CareServicesService(db, regions, alertBus),
     entitlements: new EntitlementsService(db),
+    spotChecks: new SpotChecksService(db, regions, rollups, vault),
   };
 }

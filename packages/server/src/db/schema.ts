@@ -552,6 +552,58 @@ export interface RollupMonthsTable {
   planned_at: DefaultTimestamp;
 }
 
+/** `spot_check_samples`: a township's sample of a month (抽查), with its seed and visit list. */
+export interface SpotCheckSamplesTable {
+  id: string;
+  township_code: string;
+  county_code: string;
+  month: string;
+  /** The mulberry32 seed (unsigned 32-bit). */
+  seed: number;
+  rate_percent: number | null;
+  per_visitor: number | null;
+  min_per_visitor: number;
+  /** The visits drawn from: `[visitId, visitorId | null][]`, by id. */
+  population: ColumnType<unknown, string, string>;
+  population_size: number;
+  strata: number;
+  drawn_by: string;
+  drawn_at: DefaultTimestamp;
+}
+
+/** `spot_check_items`: one sampled visit, its checker and the result. */
+export interface SpotCheckItemsTable {
+  id: string;
+  sample_id: string;
+  visit_id: string;
+  elder_id: string;
+  county_code: string;
+  village_code: string;
+  visitor_id: string | null;
+  checker_id: string | null;
+  result: Generated<'pending' | 'verified_phone' | 'verified_in_person' | 'not_verified'>;
+  note: string | null;
+  checked_at: NullableTimestamp;
+  checked_by: string | null;
+  created_at: DefaultTimestamp;
+}
+
+/** `spot_check_events`: every assignment and result of a spot-check item. */
+export interface SpotCheckEventsTable {
+  id: string;
+  item_id: string;
+  elder_id: string;
+  county_code: string;
+  at: DefaultTimestamp;
+  actor_id: string | null;
+  actor_name: string | null;
+  kind: 'assigned' | 'result';
+  from_result: string | null;
+  to_result: string | null;
+  checker_id: string | null;
+  note: string | null;
+}
+
 /** The database as Kysely sees it. */
 export interface DB {
   regions: RegionsTable;
@@ -587,4 +639,7 @@ export interface DB {
   compliance: ComplianceTable;
   village_rollup: VillageRollupTable;
   rollup_months: RollupMonthsTable;
+  spot_check_samples: SpotCheckSamplesTable;
+  spot_check_items: SpotCheckItemsTable;
+  spot_check_events: SpotCheckEventsTable;
 }

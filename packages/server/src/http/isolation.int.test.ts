@@ -3,7 +3,7 @@
  * their region prefix, and gets 404 (never data, never "forbidden but exists") for the rest.
  * The last test fails when an endpoint is added without being covered here.
  */
-import { DANDONG_2023, ElderFields, prefilledAnswers, uuidv7 } from '@tanfang/domain';
+import { DANDONG_2023, ElderFields, localDateOf, prefilledAnswers, uuidv7 } from '@tanfang/domain';
 import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { LEDGER_SHEET, XLSX_TYPE, rowOf } from '../modules/imports/ledger-sheet.js';
@@ -112,6 +112,16 @@ const COVERED = new Set([
   'POST /api/referrals',
   'GET /api/care-services',
   'POST /api/care-services',
+  'GET /api/spot-checks',
+  'POST /api/spot-checks',
+  'GET /api/spot-checks/pass-rate',
+  'GET /api/spot-checks/:id',
+  'GET /api/spot-checks/:id/reproduce',
+  'GET /api/spot-checks/:id/checkers',
+  'POST /api/spot-checks/:id/assignments',
+  'POST /api/spot-check-items/:id/result',
+  'GET /api/spot-check-items/:id/events',
+  'POST /api/spot-check-items/:id/phone',
   // Not about records of a region:
   'GET /api/health',
   'POST /api/auth/login',
@@ -799,6 +809,66 @@ describeEachDatabase('jurisdiction isolation', (env) => {
       expect(queue.statusCode).toBe(200);
       expect(queue.body).not.toContain('东港');
     }
+  });
+
+  it('gives county and township A 404 for county B’s spot checks, and writes nothing', async () => {
+    const countyB = await env().signIn('county', '210681');
+    const visitB = await env()
+      .database.db.selectFrom('visits')
+      .select('visited_at')
+      .where('elder_id', '=', elderB.id)
+      .executeTakeFirstOrThrow();
+    const month = localDateOf(visitB.visited_at.getTime()).slice(0, 7);
+    const drawn = await countyB.post('/api/spot-checks', {
+      townshipCode: TOWNSHIP_B,
+      month,
+      ratePercent: 100,
+    });
+    expect(drawn.statusCode, drawn.body).toBe(201);
+    const sampleId = drawn.json().id as string;
+    const itemId = drawn.json().items[0].id as string;
+    const countyA = await env().signIn('county', '210624');
+    const townshipA = await env().signIn('township', VILLAGE_A.slice(0, 9));
+    const db = env().database.db;
+    const snapshot = async () => [
+      await db.selectFrom('spot_check_samples').selectAll().execute(),
+      await db.selectFrom('spot_check_items').selectAll().execute(),
+      await db.selectFrom('spot_check_events').selectAll().execute(),
+      await db.selectFrom('visits').select(['id', 'unverified']).orderBy('id').execute(),
+    ];
+    const before = await snapshot();
+    for (const client of [countyA, townshipA]) {
+      for (const res of await Promise.all([
+        client.get(`/api/spot-checks/${sampleId}`),
+        client.get(`/api/spot-checks/${sampleId}/reproduce`),
+        client.get(`/api/spot-checks/${sampleId}/checkers`),
+        client.post(`/api/spot-checks/${sampleId}/assignments`, {
+          checkerId: client.user.id,
+          itemIds: [itemId],
+        }),
+        client.post(`/api/spot-check-items/${itemId}/result`, {
+          result: 'not_verified',
+          note: '未能核实',
+        }),
+        client.get(`/api/spot-check-items/${itemId}/events`),
+        client.post(`/api/spot-check-items/${itemId}/phone`, { reason: '核实' }),
+        client.get(`/api/spot-checks?region=${TOWNSHIP_B}`),
+        client.get(`/api/spot-checks/pass-rate?region=210681&period=${month}`),
+        client.post('/api/spot-checks', { townshipCode: TOWNSHIP_B, month, ratePercent: 50 }),
+      ])) {
+        expect(res.statusCode, res.body).toBe(404);
+        expect(res.body).not.toContain('东港');
+      }
+      for (const url of ['/api/spot-checks', `/api/spot-checks/pass-rate?period=${month}`]) {
+        const own = await client.get(url);
+        expect(own.statusCode, own.body).toBe(200);
+        expect(own.body).not.toContain('东港');
+        expect(own.body).not.toContain(TOWNSHIP_B);
+      }
+    }
+    // A village account does not spot-check at all.
+    expect((await a.get('/api/spot-checks')).statusCode).toBe(403);
+    expect(await snapshot()).toEqual(before);
   });
 
   it('covers every API endpoint that exists', () => {

@@ -405,6 +405,7 @@ export class VisitsService {
         revision: 1,
         amendedAt: null,
         amendableUntil: amendableUntil(enteredAt.toISOString(), this.amendDays),
+        unverified: false,
       },
     };
   }
@@ -576,6 +577,7 @@ export class VisitsService {
         revision: r.revision,
         amendedAt: r.amended_at?.toISOString() ?? null,
         amendableUntil: amendableUntil(r.entered_at.toISOString(), this.amendDays),
+        unverified: r.unverified,
       });
     }
     return out;
