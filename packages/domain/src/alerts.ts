@@ -205,6 +205,8 @@ export const ChannelCreateInput = z.discriminatedUnion(
 );
 /** Body of `POST /api/notification-channels`. */
 export type ChannelCreateInput = z.infer<typeof ChannelCreateInput>;
+/** Body of `POST /api/notification-channels` as a client sends it (defaults may be left out). */
+export type ChannelCreateBody = z.input<typeof ChannelCreateInput>;
 
 /**
  * Body of `PATCH /api/notification-channels/:id`: the fields to change. `config` is the whole
@@ -348,7 +350,9 @@ export function smsContent(p: AlertPayload, signName = '探访关爱'): string {
   const action = p.kind.startsWith('emergency') ? '请立即处置。' : '请及时处理。';
   const head = `【${signName}】${label}：${who ? `${who} ` : ''}`;
   const tail = `${action}`;
-  const detail = [p.title, p.body].filter(Boolean).join('，');
+  // A title that starts with the label again (紧急情况：…) says it once.
+  const title = p.title.startsWith(`${label}：`) ? p.title.slice(label.length + 1) : p.title;
+  const detail = [title, p.body].filter(Boolean).join('，');
   const room = SMS_MAX_LENGTH - head.length - tail.length - 1;
   const text = detail.length > room ? `${detail.slice(0, Math.max(0, room - 1))}…` : detail;
   return `${head}${text}${text.endsWith('。') ? '' : '。'}${tail}`.slice(0, SMS_MAX_LENGTH);

@@ -64,10 +64,11 @@ async function post(
       redirect: 'manual',
     });
   } catch (error) {
-    const e = error as Error & { cause?: { code?: string } };
+    const e = error as Error & { cause?: { code?: string; message?: string } };
     if (e.name === 'TimeoutError' || e.name === 'AbortError')
       throw new DeliveryError(`接收方 ${Math.round(timeoutMs / 1000)} 秒内未响应`);
-    throw new DeliveryError(`无法连接接收方：${e.cause?.code ?? e.message}`);
+    // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND, bad port…).
+    throw new DeliveryError(`无法连接接收方：${e.cause?.code ?? e.cause?.message ?? e.message}`);
   }
   if (response.status >= 200 && response.status < 300) {
     await response.body?.cancel().catch(() => undefined);
