@@ -12,6 +12,7 @@ import { canReadVisitors } from './pages/visitors/permissions';
 import { canReadFindings } from './pages/visits/permissions';
 import { canReadEmergencies, canSetDeadlines } from './pages/emergencies/permissions';
 import { canReadTemplates } from './pages/templates/permissions';
+import { canReadChannels, hasAlertQueue } from './pages/alerts/permissions';
 import { canReadWorklist } from './pages/worklist/permissions';
 import { canReadProviders } from './pages/providers/permissions';
 import { canOpenReferrals, canReadCareServices } from './pages/referrals/permissions';
@@ -36,6 +37,8 @@ const FindingsPage = lazy(() => import('./pages/visits/FindingsPage'));
 const EmergenciesPage = lazy(() => import('./pages/emergencies/EmergenciesPage'));
 const DeadlinesPage = lazy(() => import('./pages/findings/DeadlinesPage'));
 const TemplatesPage = lazy(() => import('./pages/templates/TemplatesPage'));
+const AlertsPage = lazy(() => import('./pages/alerts/AlertsPage'));
+const ChannelsPage = lazy(() => import('./pages/alerts/ChannelsPage'));
 const VisitPrintPage = lazy(() => import('./pages/visits/VisitPrintPage'));
 const YearVisitsPrintPage = lazy(() => import('./pages/visits/YearVisitsPrintPage'));
 const ProvidersPage = lazy(() => import('./pages/providers/ProvidersPage'));
@@ -357,6 +360,26 @@ export function AppRoutes() {
               <RequireRole allow={canReadCareServices}>
                 <Lazy>
                   <CareServicesPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="alerts"
+            element={
+              <RequireRole allow={hasAlertQueue}>
+                <Lazy>
+                  <AlertsPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="notification-channels"
+            element={
+              <RequireRole allow={canReadChannels}>
+                <Lazy>
+                  <ChannelsPage />
                 </Lazy>
               </RequireRole>
             }

@@ -15,6 +15,9 @@ import { EmergencyBoard } from './emergencies/EmergencyBoard';
 import { FieldEmergencyPage } from './emergencies/FieldEmergencyPage';
 import { RescuePrompt } from './emergencies/RescuePrompt';
 import { DraftsProvider } from './visit/draftStore';
+import { AlertBell } from '../pages/alerts/AlertBell';
+import { AlertsProvider } from '../pages/alerts/AlertsContext';
+import { FieldAlertsPage } from './alerts/FieldAlertsPage';
 import { OutboxBar } from './visit/OutboxBar';
 import { OutboxProvider } from './visit/outboxStore';
 import { VisitRecordPage } from './visit/VisitRecordPage';
@@ -84,52 +87,56 @@ function FieldHome() {
 export default function FieldApp() {
   const user = useCurrentUser();
   return (
-    <Layout style={{ minHeight: '100vh', background: '#f0f2f5' }}>
-      <Layout.Header
-        style={{
-          position: 'sticky',
-          top: 0,
-          zIndex: 10,
-          height: 56,
-          lineHeight: 'normal',
-          padding: '0 16px',
-          display: 'flex',
-          alignItems: 'center',
-          justifyContent: 'space-between',
-          gap: 12,
-          background: '#1677ff',
-          color: '#fff',
-        }}
-      >
-        <span style={{ fontSize: 18, fontWeight: 600 }}>探访关爱</span>
-        <Typography.Text
-          ellipsis
-          style={{ color: '#fff', fontSize: 15, maxWidth: '60%' }}
-          data-testid="field-user"
+    <AlertsProvider>
+      <Layout style={{ minHeight: '100vh', background: '#f0f2f5' }}>
+        <Layout.Header
+          style={{
+            position: 'sticky',
+            top: 0,
+            zIndex: 10,
+            height: 56,
+            lineHeight: 'normal',
+            padding: '0 16px',
+            display: 'flex',
+            alignItems: 'center',
+            justifyContent: 'space-between',
+            gap: 12,
+            background: '#1677ff',
+            color: '#fff',
+          }}
         >
-          <UserOutlined /> {user.displayName}
-        </Typography.Text>
-      </Layout.Header>
-      <Layout.Content style={{ padding: 12, width: '100%', maxWidth: 560, margin: '0 auto' }}>
-        <WorklistProvider enabled={user.role === 'visitor'}>
-          <OutboxProvider>
-            <DraftsProvider>
-              <RecentVisitsProvider>
-                <Routes>
-                  <Route index element={<FieldHome />} />
-                  <Route path="elders/:id" element={<WorklistElderPage />} />
-                  <Route path="elders/:id/visit" element={<VisitRecordPage />} />
-                  <Route path="emergencies/:id" element={<FieldEmergencyPage />} />
-                  <Route path="recent" element={<RecentVisitsPage />} />
-                  <Route path="visits/:id/amend" element={<AmendVisitPage />} />
-                  <Route path="visits/:id/history" element={<VisitHistoryPage />} />
-                  <Route path="*" element={<Navigate to={FIELD_APP_PATH} replace />} />
-                </Routes>
-              </RecentVisitsProvider>
-            </DraftsProvider>
-          </OutboxProvider>
-        </WorklistProvider>
-      </Layout.Content>
-    </Layout>
+          <span style={{ fontSize: 18, fontWeight: 600, flex: 1 }}>探访关爱</span>
+          <AlertBell to={`${FIELD_APP_PATH}/alerts`} light />
+          <Typography.Text
+            ellipsis
+            style={{ color: '#fff', fontSize: 15, maxWidth: '60%' }}
+            data-testid="field-user"
+          >
+            <UserOutlined /> {user.displayName}
+          </Typography.Text>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 12, width: '100%', maxWidth: 560, margin: '0 auto' }}>
+          <WorklistProvider enabled={user.role === 'visitor'}>
+            <OutboxProvider>
+              <DraftsProvider>
+                <RecentVisitsProvider>
+                  <Routes>
+                    <Route index element={<FieldHome />} />
+                    <Route path="elders/:id" element={<WorklistElderPage />} />
+                    <Route path="elders/:id/visit" element={<VisitRecordPage />} />
+                    <Route path="emergencies/:id" element={<FieldEmergencyPage />} />
+                    <Route path="alerts" element={<FieldAlertsPage />} />
+                    <Route path="recent" element={<RecentVisitsPage />} />
+                    <Route path="visits/:id/amend" element={<AmendVisitPage />} />
+                    <Route path="visits/:id/history" element={<VisitHistoryPage />} />
+                    <Route path="*" element={<Navigate to={FIELD_APP_PATH} replace />} />
+                  </Routes>
+                </RecentVisitsProvider>
+              </DraftsProvider>
+            </OutboxProvider>
+          </WorklistProvider>
+        </Layout.Content>
+      </Layout>
+    </AlertsProvider>
   );
 }

@@ -1,5 +1,7 @@
 import {
   AlertOutlined,
+  ApiOutlined,
+  BellOutlined,
   ApartmentOutlined,
   AuditOutlined,
   CarryOutOutlined,
@@ -34,6 +36,9 @@ import { canReadProviders } from '../pages/providers/permissions';
 import { canOpenReferrals, canReadCareServices } from '../pages/referrals/permissions';
 import { canReadEmergencies, canSetDeadlines } from '../pages/emergencies/permissions';
 import { DutySwitch } from '../components/DutySwitch';
+import { AlertBell } from '../pages/alerts/AlertBell';
+import { AlertsProvider } from '../pages/alerts/AlertsContext';
+import { canReadChannels, hasAlertQueue } from '../pages/alerts/permissions';
 import { EmergencyBanner } from '../pages/emergencies/EmergencyBanner';
 
 type MenuItem = NonNullable<MenuProps['items']>[number];
@@ -43,6 +48,8 @@ function menuItemsFor(role: Role): MenuItem[] {
   // A provider account's home is 转介给本机构.
   const items: MenuItem[] =
     role === 'provider' ? [] : [{ key: '/', icon: <HomeOutlined />, label: '首页' }];
+  // 提醒: the one queue of what needs doing now.
+  if (hasAlertQueue(role)) items.push({ key: '/alerts', icon: <BellOutlined />, label: '提醒' });
   // 探访任务 right after 首页: the first thing village and township staff need.
   if (canReadWorklist(role))
     items.push({ key: '/worklist', icon: <CarryOutOutlined />, label: '探访任务' });
@@ -75,6 +82,8 @@ function menuItemsFor(role: Role): MenuItem[] {
   if (canReadTemplates(role)) {
     items.push({ key: '/templates', icon: <ProfileOutlined />, label: '探访表' });
   }
+  if (canReadChannels(role))
+    items.push({ key: '/notification-channels', icon: <ApiOutlined />, label: '通知渠道' });
   if (canManageUsers(role))
     items.push({ key: '/users', icon: <TeamOutlined />, label: '用户管理' });
   if (canReadAudit(role)) items.push({ key: '/audit', icon: <AuditOutlined />, label: '审计日志' });
@@ -105,117 +114,120 @@ export default function ConsoleLayout() {
   };
 
   return (
-    <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider
-        breakpoint="lg"
-        collapsedWidth={0}
-        collapsible
-        collapsed={collapsed}
-        onCollapse={setCollapsed}
-        onBreakpoint={(broken) => {
-          setNarrow(broken);
-          setCollapsed(broken);
-        }}
-        trigger={null}
-        width={208}
-        style={
-          narrow
-            ? { position: 'fixed', insetBlock: 0, left: 0, zIndex: 1001, height: '100vh' }
-            : undefined
-        }
-        aria-label="主菜单"
-      >
-        <div
-          style={{
-            height: 64,
-            display: 'flex',
-            alignItems: 'center',
-            gap: 10,
-            padding: '0 20px',
-            color: '#fff',
-            fontSize: 17,
-            fontWeight: 600,
-            whiteSpace: 'nowrap',
-            overflow: 'hidden',
+    <AlertsProvider>
+      <Layout style={{ minHeight: '100vh' }}>
+        <Layout.Sider
+          breakpoint="lg"
+          collapsedWidth={0}
+          collapsible
+          collapsed={collapsed}
+          onCollapse={setCollapsed}
+          onBreakpoint={(broken) => {
+            setNarrow(broken);
+            setCollapsed(broken);
           }}
+          trigger={null}
+          width={208}
+          style={
+            narrow
+              ? { position: 'fixed', insetBlock: 0, left: 0, zIndex: 1001, height: '100vh' }
+              : undefined
+          }
+          aria-label="主菜单"
         >
-          <img src="/favicon.svg" alt="" width={26} height={26} />
-          探访关爱
-        </div>
-        <Menu
-          theme="dark"
-          mode="inline"
-          selectedKeys={[selectedKey(location.pathname)]}
-          items={menuItemsFor(user.role)}
-          onClick={({ key }) => {
-            navigate(key);
-            if (narrow) setCollapsed(true);
-          }}
-        />
-      </Layout.Sider>
-      {narrow && !collapsed && (
-        // A tap beside the open menu closes it on a phone.
-        <div
-          onClick={() => setCollapsed(true)}
-          style={{ position: 'fixed', inset: 0, zIndex: 1000, background: 'rgba(0,0,0,0.35)' }}
-        />
-      )}
-      <Layout>
-        <Layout.Header
-          style={{
-            display: 'flex',
-            alignItems: 'center',
-            gap: 12,
-            padding: '0 12px 0 8px',
-            background: token.colorBgContainer,
-            borderBottom: `1px solid ${token.colorBorderSecondary}`,
-            lineHeight: 'normal',
-            position: 'sticky',
-            top: 0,
-            zIndex: 10,
-          }}
-        >
-          <Button
-            type="text"
-            aria-label={collapsed ? '展开菜单' : '收起菜单'}
-            icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
-            onClick={() => setCollapsed(!collapsed)}
-            style={{ fontSize: 18, width: 44, height: 44 }}
-          />
           <div
-            data-testid="current-user"
-            style={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column', gap: 2 }}
+            style={{
+              height: 64,
+              display: 'flex',
+              alignItems: 'center',
+              gap: 10,
+              padding: '0 20px',
+              color: '#fff',
+              fontSize: 17,
+              fontWeight: 600,
+              whiteSpace: 'nowrap',
+              overflow: 'hidden',
+            }}
           >
-            <div style={{ display: 'flex', alignItems: 'center', gap: 8, minWidth: 0 }}>
-              <Typography.Text strong ellipsis>
-                {user.displayName}
-              </Typography.Text>
-              <Tag color="blue" style={{ marginInlineEnd: 0 }}>
-                {ROLE_LABELS[user.role]}
-              </Tag>
-            </div>
-            <Typography.Text
-              type="secondary"
-              ellipsis={{ tooltip: user.jurisdiction.fullName }}
-              style={{ fontSize: 12 }}
-            >
-              {user.jurisdiction.fullName}
-            </Typography.Text>
+            <img src="/favicon.svg" alt="" width={26} height={26} />
+            探访关爱
           </div>
-          <DutySwitch />
-          <Button
-            icon={<LogoutOutlined />}
-            onClick={() => void onLogout()}
-            style={wide ? undefined : { paddingInline: 8 }}
+          <Menu
+            theme="dark"
+            mode="inline"
+            selectedKeys={[selectedKey(location.pathname)]}
+            items={menuItemsFor(user.role)}
+            onClick={({ key }) => {
+              navigate(key);
+              if (narrow) setCollapsed(true);
+            }}
+          />
+        </Layout.Sider>
+        {narrow && !collapsed && (
+          // A tap beside the open menu closes it on a phone.
+          <div
+            onClick={() => setCollapsed(true)}
+            style={{ position: 'fixed', inset: 0, zIndex: 1000, background: 'rgba(0,0,0,0.35)' }}
+          />
+        )}
+        <Layout>
+          <Layout.Header
+            style={{
+              display: 'flex',
+              alignItems: 'center',
+              gap: 12,
+              padding: '0 12px 0 8px',
+              background: token.colorBgContainer,
+              borderBottom: `1px solid ${token.colorBorderSecondary}`,
+              lineHeight: 'normal',
+              position: 'sticky',
+              top: 0,
+              zIndex: 10,
+            }}
           >
-            退出登录
-          </Button>
-        </Layout.Header>
-        <Layout.Content style={{ padding: wide ? 24 : 12 }}>
-          <EmergencyBanner />
-          <Outlet />
-        </Layout.Content>
+            <Button
+              type="text"
+              aria-label={collapsed ? '展开菜单' : '收起菜单'}
+              icon={collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
+              onClick={() => setCollapsed(!collapsed)}
+              style={{ fontSize: 18, width: 44, height: 44 }}
+            />
+            <div
+              data-testid="current-user"
+              style={{ flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column', gap: 2 }}
+            >
+              <div style={{ display: 'flex', alignItems: 'center', gap: 8, minWidth: 0 }}>
+                <Typography.Text strong ellipsis>
+                  {user.displayName}
+                </Typography.Text>
+                <Tag color="blue" style={{ marginInlineEnd: 0 }}>
+                  {ROLE_LABELS[user.role]}
+                </Tag>
+              </div>
+              <Typography.Text
+                type="secondary"
+                ellipsis={{ tooltip: user.jurisdiction.fullName }}
+                style={{ fontSize: 12 }}
+              >
+                {user.jurisdiction.fullName}
+              </Typography.Text>
+            </div>
+            <DutySwitch />
+            <AlertBell to="/alerts" />
+            <Button
+              icon={<LogoutOutlined />}
+              onClick={() => void onLogout()}
+              style={wide ? undefined : { paddingInline: 8 }}
+            >
+              退出登录
+            </Button>
+          </Layout.Header>
+          <Layout.Content style={{ padding: wide ? 24 : 12 }}>
+            <EmergencyBanner />
+            <Outlet />
+          </Layout.Content>
+        </Layout>
       </Layout>
-    </Layout>
+    </AlertsProvider>
   );
 }
