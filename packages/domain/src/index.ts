@@ -26,3 +26,4 @@ export * from './entitlements.js';
 export * from './rollup.js';
 export * from './completeness.js';
 export * from './spot-checks.js';
+export * from './reports.js';

@@ -28,6 +28,7 @@ import { ProvidersService } from './modules/providers/providers.service.js';
 import { ReferralsService } from './modules/referrals/referrals.service.js';
 import { CareServicesService } from './modules/care-services/care-services.service.js';
 import { EntitlementsService } from './modules/entitlements/entitlements.service.js';
+import { ReportsService } from './modules/reports/reports.service.js';
 import { SpotChecksService } from './modules/spot-checks/spot-checks.service.js';
 
 /** Every service, built once per process over one database. */
@@ -63,6 +64,8 @@ export interface Services {
   careServices: CareServicesService;
   entitlements: EntitlementsService;
   rollups: RollupsService;
+  /** 统计报表: the monthly statistics table and the ledger completeness report. */
+  reports: ReportsService;
   /** Spot checks (抽查) of recorded visits. */
   spotChecks: SpotChecksService;
 }
@@ -119,6 +122,7 @@ export function createServices(
     referrals: new ReferralsService(db, regions, alertBus),
     careServices: new CareServicesService(db, regions, alertBus),
     entitlements: new EntitlementsService(db),
+    reports: new ReportsService(db, regions, rollups),
     spotChecks: new SpotChecksService(db, regions, rollups, vault),
   };
 }

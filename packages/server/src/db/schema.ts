@@ -604,6 +604,16 @@ export interface SpotCheckEventsTable {
   note: string | null;
 }
 
+/** `scorecard_configs`: the indicators and weights of a region's scorecards (绩效考评) for a year. */
+export interface ScorecardConfigsTable {
+  region_code: string;
+  year: number;
+  /** `ScorecardIndicatorConfig[]` (domain). */
+  indicators: ColumnType<unknown, string, string>;
+  updated_at: DefaultTimestamp;
+  updated_by: string | null;
+}
+
 /** The database as Kysely sees it. */
 export interface DB {
   regions: RegionsTable;
@@ -642,4 +652,5 @@ export interface DB {
   spot_check_samples: SpotCheckSamplesTable;
   spot_check_items: SpotCheckItemsTable;
   spot_check_events: SpotCheckEventsTable;
+  scorecard_configs: ScorecardConfigsTable;
 }

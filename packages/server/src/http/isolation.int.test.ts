@@ -72,6 +72,10 @@ const COVERED = new Set([
   'POST /api/elders',
   'POST /api/imports/elders',
   'GET /api/exports/elders',
+  'GET /api/reports/monthly-statistics',
+  'GET /api/reports/monthly-statistics.xlsx',
+  'GET /api/reports/ledger-completeness',
+  'GET /api/reports/ledger-completeness.xlsx',
   'GET /api/visitors',
   'POST /api/visitors',
   'GET /api/assignments',
@@ -313,6 +317,42 @@ describeEachDatabase('jurisdiction isolation', (env) => {
       .where('id', '=', elderB.id)
       .executeTakeFirstOrThrow();
     expect(after).toEqual(before);
+  });
+
+  it('gives village A and an auditor of county A 404 for B’s reports, and none of B’s elders in their own', async () => {
+    // This month, China time.
+    const month = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    const urls = (region: string) => [
+      `/api/reports/monthly-statistics?region=${region}&month=${month}`,
+      `/api/reports/monthly-statistics.xlsx?region=${region}&month=${month}`,
+      `/api/reports/ledger-completeness?region=${region}`,
+      `/api/reports/ledger-completeness.xlsx?region=${region}`,
+    ];
+    for (const [client, region] of [
+      [a, VILLAGE_B],
+      [a, TOWNSHIP_B],
+      [auditorA, '210681'],
+      [auditorA, '2106'],
+    ] as const) {
+      for (const url of urls(region)) {
+        const res = await client.get(url);
+        expect(res.statusCode, url).toBe(404);
+        expect(res.body).not.toContain('东港');
+      }
+    }
+    const own = await a.get('/api/reports/ledger-completeness');
+    expect(own.statusCode).toBe(200);
+    expect(own.body).not.toContain('东港');
+    for (const r of own.json().rows as { region: { code: string } }[])
+      expect(r.region.code).toBe(VILLAGE_A);
+    const county = await auditorA.get('/api/reports/ledger-completeness.xlsx');
+    expect(county.statusCode).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(county.rawPayload);
+    for (const sheet of workbook.worksheets)
+      sheet.eachRow((row) =>
+        row.eachCell((cell) => expect(String(cell.value)).not.toMatch(/东港|210681/)),
+      );
   });
 
   it('gives users of county A 404 for county B’s policies and campaigns, and changes nothing', async () => {
