@@ -115,6 +115,87 @@ export interface MonthlyStatisticsDto {
   total: StatisticsRow;
 }
 
+/** How a column of the statistics table shows its value. */
+export type StatisticsColumnKind = 'text' | 'count' | 'percent' | 'minutes';
+
+/** A column of the statistics table: its header path (group to leaf), kind, width and value. */
+export interface StatisticsColumn {
+  key: string;
+  /** From the top header row down to the column's own name (1 to 3 levels). */
+  head: readonly string[];
+  kind: StatisticsColumnKind;
+  /** Width in characters (the .xlsx column). */
+  width: number;
+  value: (r: StatisticsRow) => string | number | null;
+}
+
+const countColumn = (
+  key: string,
+  head: string[],
+  value: (r: StatisticsRow) => number,
+  width = 8,
+): StatisticsColumn => ({ key, head, kind: 'count', width, value });
+
+/**
+ * The columns of the monthly 探访关爱工作统计表, left to right — one layout for the .xlsx and the
+ * console's preview. Definitions: docs/rules.md (统计报表).
+ */
+export const STATISTICS_COLUMNS: readonly StatisticsColumn[] = [
+  { key: 'region', head: ['区域'], kind: 'text', width: 18, value: (r) => r.region.name },
+  countColumn('registered', ['在册老年人数（人）'], (r) => r.registered, 10),
+  countColumn('due', ['探访情况（人次）', '应访'], (r) => r.visits.due),
+  countColumn('onTime', ['探访情况（人次）', '按时探访'], (r) => r.visits.onTime),
+  countColumn('late', ['探访情况（人次）', '补录'], (r) => r.visits.late),
+  countColumn('notVisited', ['探访情况（人次）', '未探访'], (r) => r.visits.notVisited),
+  {
+    key: 'rate',
+    head: ['探访情况（人次）', '月探访率'],
+    kind: 'percent',
+    width: 9,
+    value: (r) => r.visits.rate,
+  },
+  ...STATISTICS_CATEGORIES.flatMap((c) => [
+    countColumn(
+      `${c}.due`,
+      ['其中：分类别探访（人次）', STATISTICS_CATEGORY_LABELS[c], '应访'],
+      (r) => r.byCategory[c].due,
+      7,
+    ),
+    countColumn(
+      `${c}.visited`,
+      ['其中：分类别探访（人次）', STATISTICS_CATEGORY_LABELS[c], '已访'],
+      (r) => r.byCategory[c].visited,
+      7,
+    ),
+  ]),
+  countColumn('findings', ['发现问题（件）', '合计'], (r) => r.findings.total, 7),
+  ...STATISTICS_FINDING_TYPES.map((t) =>
+    countColumn(
+      `findings.${t}`,
+      ['发现问题（件）', FINDING_TYPE_LABELS[t]],
+      (r) => r.findings.byType[t],
+      9,
+    ),
+  ),
+  countColumn('emergencies', ['紧急情况', '件数'], (r) => r.emergencies.count, 7),
+  {
+    key: 'responseMinutes',
+    head: ['紧急情况', '平均响应时间（分钟）'],
+    kind: 'minutes',
+    width: 11,
+    value: (r) => r.emergencies.meanResponseMinutes,
+  },
+  countColumn('referrals', ['转介数（件）'], (r) => r.referrals, 9),
+  countColumn('careServices', ['关爱服务', '服务次数'], (r) => r.careServices.count, 8),
+  {
+    key: 'satisfaction',
+    head: ['关爱服务', '满意率'],
+    kind: 'percent',
+    width: 9,
+    value: (r) => r.careServices.satisfactionRate,
+  },
+];
+
 /** The title of the monthly table: “2026年11月探访关爱工作统计表”. */
 export function statisticsTitle(month: string): string {
   return `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月探访关爱工作统计表`;
@@ -139,6 +220,8 @@ export const COMPLETENESS_REPORT_FIELDS: readonly CompletenessFieldInfo[] = COMP
 /** One village of the completeness report (or the 合计). */
 export interface CompletenessRow {
   region: RegionRef;
+  /** The village's township (乡镇/街道) name; empty in the 合计. */
+  township: string;
   /** Elders in the ledger (every status but 迁出 and 已故). */
   elders: number;
   /** Of them, records with every field required of them. */

@@ -110,6 +110,7 @@ function emptyRow(region: RegionRef): StatisticsRow {
 function emptyCompleteness(region: RegionRef): CompletenessRow {
   return {
     region,
+    township: '',
     elders: 0,
     complete: 0,
     completeRate: null,
@@ -213,10 +214,7 @@ export class ReportsService {
         spool.write([row.name, row.village_code, missing]),
       );
       await spool.close();
-      const names = await this.regions.fullNames([
-        ...new Set(dto.rows.flatMap((r) => [r.region.code, r.region.code.slice(0, 9)])),
-      ]);
-      const nameOf = (code: string) => names.get(code)?.name ?? code;
+      const villages = new Map(dto.rows.map((r) => [r.region.code, r]));
       await audit(this.db, ctx, {
         action: 'report.download',
         entity: 'report',
@@ -232,14 +230,14 @@ export class ReportsService {
         for await (const [name, village, missing] of spool.read())
           yield {
             name,
-            township: nameOf(village.slice(0, 9)),
-            village: nameOf(village),
+            township: villages.get(village)?.township ?? '',
+            village: villages.get(village)?.region.name ?? village,
             missing: missing.map((f) => COMPLETENESS_FIELD_LABELS[f]),
           };
       };
       const stream = new PassThrough();
       const madeOn = localDateOf(now);
-      writeCompletenessWorkbook(stream, dto, lines(), madeOn, (v) => nameOf(v.slice(0, 9)))
+      writeCompletenessWorkbook(stream, dto, lines(), madeOn)
         .catch((error: unknown) => stream.destroy(error as Error))
         .finally(() => void spool.dispose());
       return {
@@ -409,9 +407,12 @@ export class ReportsService {
       if (page.length < PAGE) break;
       after = page[page.length - 1];
     }
-    const names = await this.regions.fullNames([...byVillage.keys()]);
+    const names = await this.regions.fullNames([
+      ...new Set([...byVillage.keys()].flatMap((v) => [v, v.slice(0, 9)])),
+    ]);
     const rows = [...byVillage.values()].map((r) => {
       r.region = { code: r.region.code, ...names.get(r.region.code)! };
+      r.township = names.get(r.region.code.slice(0, 9))!.name;
       r.completeRate = ratioOrNull(r.complete, r.elders);
       r.fieldRate = ratioOrNull(r.filledFields, r.requiredFields);
       return r;

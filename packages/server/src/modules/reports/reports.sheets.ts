@@ -6,13 +6,12 @@
  */
 import type { Writable } from 'node:stream';
 import {
-  FINDING_TYPE_LABELS,
-  STATISTICS_CATEGORIES,
-  STATISTICS_CATEGORY_LABELS,
-  STATISTICS_FINDING_TYPES,
+  STATISTICS_COLUMNS,
+  localDateTimeOf,
+  type StatisticsColumn,
+  type StatisticsColumnKind,
   type LedgerCompletenessDto,
   type MonthlyStatisticsDto,
-  type StatisticsRow,
   type CompletenessRow,
 } from '@tanfang/domain';
 import ExcelJS from 'exceljs';
@@ -32,67 +31,13 @@ const GAP = '\u3000\u3000';
 
 type Value = number | string | null;
 
-/** A column of the statistics table: its header path (top to leaf), width, format and value. */
-interface Column {
-  head: string[];
-  width: number;
-  numFmt: string;
-  value: (r: StatisticsRow) => Value;
-}
-
-const count = (head: string[], value: (r: StatisticsRow) => number, width = 8): Column => ({
-  head,
-  width,
-  numFmt: INTEGER,
-  value,
-});
-
-/** The statistics table's columns, left to right. */
-export const STATISTICS_COLUMNS: readonly Column[] = [
-  { head: ['区域'], width: 18, numFmt: '@', value: (r) => r.region.name },
-  count(['在册老年人数（人）'], (r) => r.registered, 10),
-  count(['探访情况（人次）', '应访'], (r) => r.visits.due),
-  count(['探访情况（人次）', '按时探访'], (r) => r.visits.onTime),
-  count(['探访情况（人次）', '补录'], (r) => r.visits.late),
-  count(['探访情况（人次）', '未探访'], (r) => r.visits.notVisited),
-  {
-    head: ['探访情况（人次）', '月探访率'],
-    width: 9,
-    numFmt: PERCENT,
-    value: (r) => r.visits.rate,
-  },
-  ...STATISTICS_CATEGORIES.flatMap((c) => [
-    count(
-      ['其中：分类别探访（人次）', STATISTICS_CATEGORY_LABELS[c], '应访'],
-      (r) => r.byCategory[c].due,
-      7,
-    ),
-    count(
-      ['其中：分类别探访（人次）', STATISTICS_CATEGORY_LABELS[c], '已访'],
-      (r) => r.byCategory[c].visited,
-      7,
-    ),
-  ]),
-  count(['发现问题（件）', '合计'], (r) => r.findings.total, 7),
-  ...STATISTICS_FINDING_TYPES.map((t) =>
-    count(['发现问题（件）', FINDING_TYPE_LABELS[t]], (r) => r.findings.byType[t], 9),
-  ),
-  count(['紧急情况', '件数'], (r) => r.emergencies.count, 7),
-  {
-    head: ['紧急情况', '平均响应时间（分钟）'],
-    width: 11,
-    numFmt: MINUTES,
-    value: (r) => r.emergencies.meanResponseMinutes,
-  },
-  count(['转介数（件）'], (r) => r.referrals, 9),
-  count(['关爱服务', '服务次数'], (r) => r.careServices.count, 8),
-  {
-    head: ['关爱服务', '满意率'],
-    width: 9,
-    numFmt: PERCENT,
-    value: (r) => r.careServices.satisfactionRate,
-  },
-];
+/** The number format of a column kind. */
+const FORMATS: Record<StatisticsColumnKind, string> = {
+  text: '@',
+  count: INTEGER,
+  percent: PERCENT,
+  minutes: MINUTES,
+};
 
 /** The header's rows (a leaf above the last row spans down to it). */
 const HEADER_DEPTH = 3;
@@ -117,7 +62,7 @@ export function statisticsNotes(dto: MonthlyStatisticsDto): string[] {
     '2. 应访、按时探访、补录、未探访按探访周期计（人次），与探访率同一口径：每位老年人每个探访周期计 1 次，按月探访时即为人数；月探访率 =（按时探访 + 补录）÷ 应访。补录指探访在周期内进行、录入晚于期限。未探访含已逾期和周期尚未结束的。',
     '3. 分类别探访中，一位老年人有多个类别时在每个类别各计一次，各类别之和不等于合计。',
     '4. 发现问题、紧急情况、转介按本月发生（提出）计；平均响应时间为本月紧急情况自上报至首次响应的平均分钟数（仅计已响应的）；关爱服务按服务日期计，满意率 =（满意 + 基本满意）÷ 服务次数。',
-    `5. 数据截至 ${dto.asOf.slice(0, 16).replace('T', ' ')}（UTC），本月尚未结束时，未到期的探访计入应访与未探访。`,
+    `5. 数据截至 ${localDateTimeOf(Date.parse(dto.asOf))}；本月尚未结束时，周期未结束的探访计入应访与未探访。`,
   ];
 }
 
@@ -164,7 +109,7 @@ export async function statisticsWorkbook(
       const cell = row.getCell(j + 1);
       const v = c.value(r);
       cell.value = v === null ? NONE : v;
-      if (typeof v === 'number') cell.numFmt = c.numFmt;
+      if (typeof v === 'number') cell.numFmt = FORMATS[c.kind];
       cell.border = BORDER;
       cell.alignment =
         j === 0 ? { horizontal: 'left', vertical: 'middle' } : { horizontal: 'right' };
@@ -188,7 +133,7 @@ export async function statisticsWorkbook(
 }
 
 /** Writes the three header rows, merging a group over its columns and a leaf down to the last row. */
-function writeHeader(sheet: ExcelJS.Worksheet, columns: readonly Column[]): void {
+function writeHeader(sheet: ExcelJS.Worksheet, columns: readonly StatisticsColumn[]): void {
   const top = TITLE_ROWS + 1;
   for (let level = 0; level < HEADER_DEPTH; level++) {
     for (let i = 0; i < columns.length;) {
@@ -257,7 +202,6 @@ export async function writeCompletenessWorkbook(
   dto: LedgerCompletenessDto,
   incomplete: AsyncIterable<IncompleteRecordLine>,
   madeOn: string,
-  townshipOf: (villageCode: string) => string,
 ): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: out,
@@ -324,7 +268,7 @@ export async function writeCompletenessWorkbook(
   }
   const summaryRow = (r: CompletenessRow, total: boolean) => {
     const values: Value[] = [
-      total ? '合计' : townshipOf(r.region.code),
+      total ? '合计' : r.township,
       total ? '' : r.region.name,
       r.elders,
       r.complete,
