@@ -12,6 +12,7 @@ import { canReadVisitors } from './pages/visitors/permissions';
 import { canReadFindings } from './pages/visits/permissions';
 import { canReadEmergencies, canSetDeadlines } from './pages/emergencies/permissions';
 import { canReadTemplates } from './pages/templates/permissions';
+import { canReadReports } from './pages/reports/permissions';
 import { canReadChannels, hasAlertQueue } from './pages/alerts/permissions';
 import { canReadWorklist } from './pages/worklist/permissions';
 import { canReadProviders } from './pages/providers/permissions';
@@ -45,6 +46,7 @@ const ProvidersPage = lazy(() => import('./pages/providers/ProvidersPage'));
 const ReferralsPage = lazy(() => import('./pages/referrals/ReferralsPage'));
 const CareServicesPage = lazy(() => import('./pages/referrals/CareServicesPage'));
 const CareServicesPrintPage = lazy(() => import('./pages/referrals/CareServicesPrintPage'));
+const ReportsPage = lazy(() => import('./pages/reports/ReportsPage'));
 
 function Lazy({ children }: { children: ReactNode }) {
   return (
@@ -380,6 +382,16 @@ export function AppRoutes() {
               <RequireRole allow={canReadChannels}>
                 <Lazy>
                   <ChannelsPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="reports"
+            element={
+              <RequireRole allow={canReadReports}>
+                <Lazy>
+                  <ReportsPage />
                 </Lazy>
               </RequireRole>
             }

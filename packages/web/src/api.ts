@@ -195,7 +195,10 @@ export function dispositionFileName(header: string | null): string | undefined {
 }
 
 /** `GET` of a file (.xlsx): the body as a Blob; a JSON error answer becomes an ApiError. */
-async function download(path: string, options: RequestOptions = {}): Promise<DownloadedFile> {
+export async function download(
+  path: string,
+  options: RequestOptions = {},
+): Promise<DownloadedFile> {
   const response = await send('GET', path, options);
   if (!response.ok) throw failure(response, parseJson(await response.text()), options);
   return {

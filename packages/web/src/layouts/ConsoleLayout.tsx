@@ -4,6 +4,7 @@ import {
   BellOutlined,
   ApartmentOutlined,
   AuditOutlined,
+  BarChartOutlined,
   CarryOutOutlined,
   CalendarOutlined,
   ClockCircleOutlined,
@@ -32,6 +33,7 @@ import { canReadVisitors } from '../pages/visitors/permissions';
 import { canReadFindings } from '../pages/visits/permissions';
 import { canReadTemplates } from '../pages/templates/permissions';
 import { canReadWorklist } from '../pages/worklist/permissions';
+import { canReadReports } from '../pages/reports/permissions';
 import { canReadProviders } from '../pages/providers/permissions';
 import { canOpenReferrals, canReadCareServices } from '../pages/referrals/permissions';
 import { canReadEmergencies, canSetDeadlines } from '../pages/emergencies/permissions';
@@ -67,6 +69,8 @@ function menuItemsFor(role: Role): MenuItem[] {
     items.push({ key: '/care-services', icon: <HeartOutlined />, label: '关爱服务' });
   if (canReadElders(role))
     items.push({ key: '/elders', icon: <SolutionOutlined />, label: '老年人台账' });
+  if (canReadReports(role))
+    items.push({ key: '/reports', icon: <BarChartOutlined />, label: '统计报表' });
   if (canReadVisitors(role)) {
     items.push({ key: '/visitors', icon: <IdcardOutlined />, label: '探访人员' });
     items.push({ key: '/assignments', icon: <ApartmentOutlined />, label: '探访分配' });

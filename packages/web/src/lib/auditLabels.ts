@@ -16,6 +16,8 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'user.enable': '启用用户',
   'user.reset_password': '重置密码',
   'user.unlock': '解锁账号',
+  'report.read': '查看统计报表',
+  'report.download': '下载统计报表',
 };
 
 /** Chinese names of audited entity types. */
@@ -23,4 +25,5 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   user: '用户',
   region: '区划',
   session: '会话',
+  report: '统计报表',
 };
