@@ -17,6 +17,7 @@ import { canReadChannels, hasAlertQueue } from './pages/alerts/permissions';
 import { canReadWorklist } from './pages/worklist/permissions';
 import { canReadProviders } from './pages/providers/permissions';
 import { canOpenReferrals, canReadCareServices } from './pages/referrals/permissions';
+import { canReadSpotChecks } from './pages/spot-checks/permissions';
 
 // Each area is its own chunk, so a visitor's phone loads the field app without the console.
 const ConsoleLayout = lazy(() => import('./layouts/ConsoleLayout'));
@@ -45,6 +46,8 @@ const YearVisitsPrintPage = lazy(() => import('./pages/visits/YearVisitsPrintPag
 const ProvidersPage = lazy(() => import('./pages/providers/ProvidersPage'));
 const ReferralsPage = lazy(() => import('./pages/referrals/ReferralsPage'));
 const CareServicesPage = lazy(() => import('./pages/referrals/CareServicesPage'));
+const SpotChecksPage = lazy(() => import('./pages/spot-checks/SpotChecksPage'));
+const SpotCheckSamplePage = lazy(() => import('./pages/spot-checks/SpotCheckSamplePage'));
 const CareServicesPrintPage = lazy(() => import('./pages/referrals/CareServicesPrintPage'));
 const ReportsPage = lazy(() => import('./pages/reports/ReportsPage'));
 
@@ -362,6 +365,26 @@ export function AppRoutes() {
               <RequireRole allow={canReadCareServices}>
                 <Lazy>
                   <CareServicesPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="spot-checks"
+            element={
+              <RequireRole allow={canReadSpotChecks}>
+                <Lazy>
+                  <SpotChecksPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="spot-checks/:id"
+            element={
+              <RequireRole allow={canReadSpotChecks}>
+                <Lazy>
+                  <SpotCheckSamplePage />
                 </Lazy>
               </RequireRole>
             }

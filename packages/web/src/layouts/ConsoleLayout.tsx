@@ -8,6 +8,7 @@ import {
   CarryOutOutlined,
   CalendarOutlined,
   ClockCircleOutlined,
+  FileSearchOutlined,
   FireOutlined,
   HeartOutlined,
   HomeOutlined,
@@ -36,6 +37,7 @@ import { canReadWorklist } from '../pages/worklist/permissions';
 import { canReadReports } from '../pages/reports/permissions';
 import { canReadProviders } from '../pages/providers/permissions';
 import { canOpenReferrals, canReadCareServices } from '../pages/referrals/permissions';
+import { canReadSpotChecks } from '../pages/spot-checks/permissions';
 import { canReadEmergencies, canSetDeadlines } from '../pages/emergencies/permissions';
 import { DutySwitch } from '../components/DutySwitch';
 import { AlertBell } from '../pages/alerts/AlertBell';
@@ -67,6 +69,8 @@ function menuItemsFor(role: Role): MenuItem[] {
     });
   if (canReadCareServices(role))
     items.push({ key: '/care-services', icon: <HeartOutlined />, label: '关爱服务' });
+  if (canReadSpotChecks(role))
+    items.push({ key: '/spot-checks', icon: <FileSearchOutlined />, label: '抽查' });
   if (canReadElders(role))
     items.push({ key: '/elders', icon: <SolutionOutlined />, label: '老年人台账' });
   if (canReadReports(role))

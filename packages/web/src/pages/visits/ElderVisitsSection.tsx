@@ -83,6 +83,13 @@ function VisitCard({
                   紧急情况
                 </Tag>
               )}
+              {visit.unverified && (
+                <Tooltip title="抽查未能核实：该次探访不计入探访率">
+                  <Tag color="red" style={{ marginInlineEnd: 0 }} data-testid="visit-unverified">
+                    未核实
+                  </Tag>
+                </Tooltip>
+              )}
               {visit.revision > 1 && (
                 <Tooltip title={`最近更正于 ${chinaTime(visit.amendedAt)}`}>
                   <Tag color="purple" style={{ marginInlineEnd: 0 }} data-testid="visit-amended">
