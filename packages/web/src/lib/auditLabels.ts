@@ -18,6 +18,10 @@ export const AUDIT_ACTION_LABELS: Record<string, string> = {
   'user.unlock': '解锁账号',
   'report.read': '查看统计报表',
   'report.download': '下载统计报表',
+  'spot_check.draw': '抽取抽查样本',
+  'spot_check.read': '查看抽查样本',
+  'spot_check.assign': '分配抽查核实人员',
+  'spot_check.result': '记录抽查核实结果',
 };
 
 /** Chinese names of audited entity types. */
@@ -26,4 +30,5 @@ export const AUDIT_ENTITY_LABELS: Record<string, string> = {
   region: '区划',
   session: '会话',
   report: '统计报表',
+  spot_check: '抽查样本',
 };
