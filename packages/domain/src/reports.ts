@@ -222,7 +222,7 @@ export interface CompletenessRow {
   region: RegionRef;
   /** The village's township (乡镇/街道) name; empty in the 合计. */
   township: string;
-  /** Elders in the ledger (every status but 迁出 and 已故). */
+  /** Elders 在册 (active) in the village: not 迁出, 入住机构, 住院 or 已故. */
   elders: number;
   /** Of them, records with every field required of them. */
   complete: number;

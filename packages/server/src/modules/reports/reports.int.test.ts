@@ -251,13 +251,32 @@ describeEachDatabase('reports (统计报表)', (env) => {
   });
 
   it('counts a missing field per village and lists the incomplete record by name, without numbers', async () => {
+    // An elder who has died is no longer asked for a complete record.
+    const gone = await township.post(
+      '/api/elders',
+      buildElder({
+        name: '已故戊',
+        villageCode: NEIGHBOUR,
+        idNumber: idNumber(),
+        ethnicity: undefined,
+      }),
+    );
+    expect(gone.statusCode, gone.body).toBe(201);
+    const died = await township.post(`/api/elders/${gone.json().id}/status`, {
+      status: 'deceased',
+      effectiveDate: todayIso(),
+    });
+    expect(died.statusCode, died.body).toBe(200);
     const res = await township.get(`/api/reports/ledger-completeness?region=${TOWNSHIP}`);
     expect(res.statusCode, res.body).toBe(200);
     const dto: LedgerCompletenessDto = res.json();
     const dongcha = dto.rows.find((r) => r.region.code === DONGCHA)!;
     expect(dongcha).toMatchObject({ elders: 3, complete: 2, completeRate: 2 / 3 });
     expect(dongcha.missing).toMatchObject({ ethnicity: 1, emergencyContact: 1, phone: 0 });
-    expect(dto.rows.find((r) => r.region.code === NEIGHBOUR)!.missing.phone).toBe(1);
+    expect(dto.rows.find((r) => r.region.code === NEIGHBOUR)).toMatchObject({
+      elders: 1,
+      missing: { phone: 1, ethnicity: 0 },
+    });
     expect(dto.total).toMatchObject({ elders: 4, complete: 2 });
 
     const file = await township.get(`/api/reports/ledger-completeness.xlsx?region=${TOWNSHIP}`);

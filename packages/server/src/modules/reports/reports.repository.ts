@@ -114,8 +114,11 @@ export interface CompletenessRow {
   data: Record<string, unknown>;
 }
 
-/** Statuses of the elders in a ledger: all but 迁出 and 已故. */
-export const LEDGER_STATUSES = ['active', 'institution', 'hospital'] as const;
+/**
+ * The elders the report reads: those 在册 (active) — as the 绩效考评 indicator counts them and as
+ * 在册老年人数 does; the records of elders away (住院, 入住机构) or gone are not asked to be kept up.
+ */
+export const LEDGER_STATUSES = ['active'] as const;
 
 /** The next page of a region's ledger in (village, id) order after `after` (keyset). */
 export function completenessPage(

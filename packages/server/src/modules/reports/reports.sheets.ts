@@ -244,7 +244,7 @@ export async function writeCompletenessWorkbook(
   summary.mergeCells(2, 1, 2, width);
   summary.getCell(2, 1).value =
     `统计区域：${dto.region.fullName}（${dto.region.code}）${GAP}制表日期：${madeOn}${GAP}单位：人、份、%${GAP}` +
-    '老年人数为台账中除迁出、已故外的老年人；缺项记录数为缺少该必填项的记录份数（必填项及其依据见“必填项说明”）';
+    '老年人数为在册老年人（不含迁出、入住机构、住院、已故），与绩效考评的台账完整率同一口径；缺项记录数为缺少该必填项的记录份数（必填项及其依据见“必填项说明”）';
   summary.getRow(2).commit();
   const h1 = summary.getRow(3);
   const h2 = summary.getRow(4);
