@@ -1,66 +1,49 @@
 /**
- * A deterministic province-sized data set, generated inside the database (INSERT … SELECT over
- * generate_series, so nothing crosses the wire): elders over the real villages of a region, with
- * part of them concentrated in one county; their status history (a few deaths during the year);
- * visitors (one per 50 elders of a village) and primary assignments; the 丹东 monthly rule for the
- * province and the 2022 national tiering for one city; a heating-season campaign; and twelve months
- * of visits (95% of elders visited each month, 8% of them twice, 3% entered late, methods mixed).
- * Visit times are 08:00–16:00 China time (00:00–08:00 UTC). Ciphertext columns hold a placeholder:
- * the benchmarks never decrypt.
+ * A deterministic province-sized data set (issue 7): elders over the real villages of a region,
+ * part of them concentrated in one county; their status history (2% die during the year); visitors
+ * (one per 50 elders of a village) and primary assignments; the 丹东 monthly rule for the province
+ * and the 2022 national tiering for 沈阳; a heating-season campaign in 丹东; twelve months of visits
+ * (95% of elders visited each month, 8% of them twice, 3% entered late, methods mixed) with the 丹东
+ * form's answers; the findings those answers raise (about 3% of visits; 0.2% emergencies), with
+ * deadlines and a status mix, and the disposal record of each one dealt with.
+ *
+ * The rows are made in JS (province-rows.ts: seeded, so the same spec gives byte-identical rows;
+ * the seed is `DatasetSpec.seed`, default `DEFAULT_SEED` = 7) and streamed into the database
+ * (bulk-load.ts: COPY FROM STDIN on PostgreSQL, INSERT … SELECT over split text on PGlite), with
+ * the secondary indexes dropped during the load and rebuilt after. Ciphertext columns hold a
+ * placeholder: the benchmarks never decrypt.
  */
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Database } from '@tanfang/server/db/database.js';
+import {
+  createIndexes,
+  dropSecondaryIndexes,
+  openBulkSession,
+  type BulkSession,
+} from './bulk-load.js';
+import {
+  ASSIGNMENT_COLUMNS,
+  DISPOSAL_COLUMNS,
+  ELDER_COLUMNS,
+  FINDING_COLUMNS,
+  FINDING_EVENT_COLUMNS,
+  HEATING_CAMPAIGN,
+  STATUS_HISTORY_COLUMNS,
+  VISITOR_COLUMNS,
+  VISIT_COLUMNS,
+  assignmentLines,
+  disposalLines,
+  elderLines,
+  findingEventLines,
+  findingLines,
+  layoutOf,
+  statusHistoryLines,
+  visitLines,
+  visitorLines,
+  type Layout,
+} from './province-rows.js';
 
-const NAMES: [string, string][] = [
-  ['王秀英', 'wxy'],
-  ['李桂兰', 'lgl'],
-  ['张玉兰', 'zyl'],
-  ['刘淑珍', 'lsz'],
-  ['陈凤英', 'cfy'],
-  ['杨秀兰', 'yxl'],
-  ['赵玉珍', 'zyz'],
-  ['黄桂英', 'hgy'],
-  ['周淑兰', 'zsl'],
-  ['吴玉英', 'wyy'],
-  ['徐振华', 'xzh'],
-  ['孙德明', 'sdm'],
-  ['马国庆', 'mgq'],
-  ['朱建国', 'zjg'],
-  ['胡长海', 'hch'],
-  ['郭永福', 'gyf'],
-  ['何桂芝', 'hgz'],
-  ['高凤兰', 'gfl'],
-  ['林宝山', 'lbs'],
-  ['罗淑芬', 'lsf'],
-];
-
-const DATA = JSON.stringify({
-  name: '',
-  ethnicity: '满族',
-  registeredAddress: '辽宁省',
-  addressDetail: '一组',
-  livesAtRegisteredPlace: true,
-  categories: [],
-  health: 'healthy',
-  livingSituation: 'fair',
-  incomeSources: ['pension'],
-  assistance: 'none',
-  monthlyHouseholdIncome: 1200,
-  benefits: [{ kind: 'pension', monthlyAmount: 180 }],
-  livingConditions: { safeWater: true, safeElectricity: true, safeHousing: true },
-  householdMembers: [],
-  supporters: [
-    {
-      kind: 'child',
-      name: '李明',
-      workPlace: '大连市',
-      awaySince: '2020-03',
-      returnFrequency: '每年春节',
-    },
-  ],
-  help: [],
-  recordDate: '2025-01-05',
-});
+export { DEFAULT_SEED } from './province-rows.js';
 
 /** Where and how many. */
 export interface DatasetSpec {
@@ -70,190 +53,314 @@ export interface DatasetSpec {
   /** A county that gets `focusShare` of the elders (the rest spread over every village). */
   focusCounty?: string;
   focusShare?: number;
-  /** Months of visits, ending with the month before `lastMonth` inclusive. */
+  /** Months of visits, ending with `lastMonth`. */
   months: number;
   /** First day of the last month visited, e.g. 2026-11-01. */
   lastMonth: string;
+  /** The generator's seed (default `DEFAULT_SEED`): the same spec and seed give the same rows. */
+  seed?: number;
+  /** Keep the secondary indexes during the load (to compare with dropping and rebuilding them). */
+  keepIndexes?: boolean;
+  /**
+   * Connections the visits stream on at the same time on PostgreSQL, each with every n-th month
+   * (default 2: the database parses while the other connection's rows are made).
+   */
+  copyStreams?: number;
 }
 
 /** Timings of each step, seconds. */
 export type Timings = Record<string, number>;
 
-async function step(
-  timings: Timings,
-  name: string,
-  log: (s: string) => void,
-  fn: () => Promise<unknown>,
-): Promise<void> {
-  const t = performance.now();
-  await fn();
-  timings[name] = (performance.now() - t) / 1000;
-  log(`  ${name}：${timings[name]!.toFixed(1)} 秒`);
+/** How one table loaded. */
+export interface TableLoad {
+  table: string;
+  rows: number;
+  /** Streaming the rows in. */
+  seconds: number;
+  /** Rebuilding the secondary indexes dropped for the load. */
+  indexSeconds: number;
 }
 
-/** Inserts `n` elders over the villages of a region, in chunks (the issue 3 layout when no focus). */
+let cached: { database: Database; key: string; layout: Layout } | undefined;
+
+/** The layout of a spec over the villages in the database (kept for the next call). */
+async function layoutFor(database: Database, spec: DatasetSpec): Promise<Layout> {
+  // Where elders live and who visits them does not depend on the months.
+  const key = JSON.stringify([
+    spec.elders,
+    spec.scope,
+    spec.focusCounty,
+    spec.focusShare,
+    spec.seed,
+  ]);
+  if (cached?.database === database && cached.key === key) return { ...cached.layout, spec };
+  const villages = async (prefix: string) =>
+    (
+      await database.db
+        .selectFrom('regions')
+        .select('code')
+        .where('level', '=', 'village')
+        .where('code', 'like', `${prefix}%`)
+        .orderBy('code')
+        .execute()
+    ).map((r) => r.code);
+  const layout = layoutOf(
+    spec,
+    await villages(spec.scope),
+    spec.focusCounty ? await villages(spec.focusCounty) : [],
+  );
+  cached = { database, key, layout };
+  return layout;
+}
+
+/** Loads one table, with its secondary indexes dropped meanwhile (unless kept); logs progress. */
+async function loadTable(
+  session: BulkSession,
+  label: string,
+  table: string,
+  columns: readonly string[],
+  sources: Iterable<string>[],
+  keepIndexes: boolean,
+  log: (s: string) => void,
+): Promise<TableLoad> {
+  const defs = keepIndexes ? [] : await dropSecondaryIndexes(session, table);
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  let last = t0;
+  const rate = (rows: number, seconds: number) => Math.round(rows / seconds).toLocaleString();
+  const rows = await session.load(table, columns, sources, (n) => {
+    if (performance.now() - last < 5000) return;
+    last = performance.now();
+    log(`  ${label}：${n.toLocaleString()} 行（${rate(n, (last - t0) / 1000)} 行/秒）`);
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const t1 = performance.now();
+  await createIndexes(session, defs);
+  const indexSeconds = (performance.now() - t1) / 1000;
+  log(
+    `  ${label}（${table}）：${rows.toLocaleString()} 行，${seconds.toFixed(1)} 秒（${rate(rows, seconds)} 行/秒，Node 进程 CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} 秒）${defs.length ? `；重建 ${defs.length} 个索引 ${indexSeconds.toFixed(1)} 秒` : ''}`,
+  );
+  return { table, rows, seconds, indexSeconds };
+}
+
+async function withSession<T>(
+  database: Database,
+  fn: (session: BulkSession) => Promise<T>,
+): Promise<T> {
+  const session = await openBulkSession(database);
+  try {
+    return await fn(session);
+  } finally {
+    await session.close();
+  }
+}
+
+async function loadElders(
+  database: Database,
+  spec: DatasetSpec,
+  log: (s: string) => void,
+): Promise<TableLoad> {
+  const layout = await layoutFor(database, spec);
+  return withSession(database, async (session) => {
+    const load = await loadTable(
+      session,
+      '老年人',
+      'elders',
+      ELDER_COLUMNS,
+      [elderLines(layout)],
+      spec.keepIndexes ?? false,
+      log,
+    );
+    await session.query('analyze elders');
+    return load;
+  });
+}
+
+/** Inserts `n` elders over the villages of a region; milliseconds taken. */
 export async function generateElders(
   database: Database,
-  spec: Pick<DatasetSpec, 'elders' | 'scope' | 'focusCounty' | 'focusShare'>,
+  spec: Pick<
+    DatasetSpec,
+    'elders' | 'scope' | 'focusCounty' | 'focusShare' | 'seed' | 'keepIndexes'
+  >,
   log: (s: string) => void,
 ): Promise<number> {
-  const n = spec.elders;
-  const focusN = spec.focusCounty ? Math.round(n * (spec.focusShare ?? 0)) : 0;
-  const chunk = 100_000;
   const t0 = performance.now();
-  for (let from = 1; from <= n; from += chunk) {
-    const to = Math.min(n, from + chunk - 1);
-    await sql`
-      with v as (select array_agg(code order by code) as a, count(*)::int as n from regions where level = 'village' and code like ${`${spec.scope}%`}),
-      f as (select coalesce(array_agg(code order by code), array[]::text[]) as a, count(*)::int as n from regions where level = 'village' and code like ${`${spec.focusCounty ?? 'none'}%`}),
-      nm as (select ${NAMES.map((x) => x[0])}::text[] as names, ${NAMES.map((x) => x[1])}::text[] as initials),
-      g as (select i, case when i <= ${focusN}::int then f.a[(i % f.n) + 1] else v.a[(i % v.n) + 1] end as village
-            from generate_series(${from}::int, ${to}::int) as i, v, f)
-      insert into elders (id, county_code, village_code, name, name_initials, gender, birth_date, id_hash, id_enc, id_masked,
-        phone_enc, phone_masked, categories, tier, status, status_since, contradiction_count, data, evaluation, version)
-      select md5('elder' || i)::uuid,
-             substr(g.village, 1, 6),
-             g.village,
-             nm.names[(i % 20) + 1], nm.initials[(i % 20) + 1],
-             case when i % 2 = 0 then 'female' else 'male' end,
-             date '1930-01-01' + (i % 10950),
-             md5('id' || i), 'v1:bench', '210624********' || lpad((i % 10000)::text, 4, '0'),
-             null, '139****' || lpad((i % 10000)::text, 4, '0'),
-             case i % 5 when 0 then array['living_alone'] when 1 then array['left_behind', 'very_old'] when 2 then array['empty_nest'] else array[]::text[] end,
-             case i % 7 when 0 then 'high_risk' when 1 then 'key' when 2 then 'key' else 'general' end,
-             case when i % 50 = 0 then 'deceased' else 'active' end,
-             case when i % 50 = 0 then date '2026-01-05' + (i % 300) else date '2025-01-05' end,
-             i % 3, ${DATA}::jsonb, '{"findings":[],"contradictions":[],"tier":{"computed":"general","effective":"general","reasons":[]}}'::jsonb, 1
-      from g, nm`.execute(database.db);
-    log(
-      `  已生成 ${to.toLocaleString()} / ${n.toLocaleString()} 位老年人（${((to / ((performance.now() - t0) / 1000)) | 0).toLocaleString()} 行/秒）`,
-    );
-  }
-  await sql`analyze elders`.execute(database.db);
+  await loadElders(database, { months: 0, lastMonth: '2026-11-01', ...spec }, log);
   return performance.now() - t0;
+}
+
+/** The visit rules and the campaign of the data set (a handful of rows, in SQL). */
+async function insertPolicies(database: Database, spec: DatasetSpec): Promise<void> {
+  const db = database.db;
+  const at = '2024-11-20T09:00:00+08:00';
+  const policy = (
+    id: string,
+    region: string,
+    name: string,
+    tiers: string[],
+    cadence: string,
+    from: string,
+  ) =>
+    sql`
+      with p as (insert into visit_policies (id, region_code, preset, created_at)
+                 values (${id}::uuid, ${region}, 'bench', ${at}::timestamptz) returning id)
+      insert into visit_policy_versions (policy_id, version, effective_from, name, tiers, categories, cadence,
+                                         counted_methods, template_key, created_at)
+      select id, 1, ${from}::date, ${name}, ${tiers}::text[], '{}', ${cadence}::jsonb,
+             '{in_person,phone,video,other}', 'dandong-2023', ${at}::timestamptz from p`.execute(
+      db,
+    );
+  await policy(
+    '00000000-0000-7000-8000-000000000001',
+    spec.scope.slice(0, 2),
+    '特殊困难老年人每月探访',
+    [],
+    '{"kind":"monthly"}',
+    '2024-12-01',
+  );
+  await policy(
+    '00000000-0000-7000-8000-000000000002',
+    '2101',
+    '高风险对象每周探访',
+    ['high_risk'],
+    '{"kind":"weekly"}',
+    '2025-06-01',
+  );
+  await policy(
+    '00000000-0000-7000-8000-000000000003',
+    '2101',
+    '一般对象每季度探访',
+    ['general'],
+    '{"kind":"quarterly"}',
+    '2025-06-01',
+  );
+  const c = HEATING_CAMPAIGN;
+  await sql`insert into campaigns (id, region_code, name, kind, starts_at, ends_at, within_value, within_unit,
+      tiers, categories, counted_methods, checklist, created_at)
+    values ('00000000-0000-7000-8000-0000000000c1', ${c.region}, '供暖季入户走访', 'heating_season',
+            ${c.startsAt}::timestamptz, ${c.endsAt}::timestamptz, 14, 'days', ${c.tiers}::text[], '{}',
+            '{in_person,phone,video}', ${JSON.stringify(c.checklist)}::jsonb, '2026-10-25T09:00:00+08:00')`.execute(
+    db,
+  );
+}
+
+/** Months 0 … months - 1 dealt out to `n` streams. */
+function monthsIn(months: number, n: number): number[][] {
+  const out: number[][] = Array.from({ length: Math.max(1, Math.min(n, months)) }, () => []);
+  for (let m = 0; m < months; m++) out[m % out.length]!.push(m);
+  return out;
+}
+
+/** Everything after the elders; each table's load, and the time of each step. */
+async function loadVisiting(
+  database: Database,
+  spec: DatasetSpec,
+  log: (s: string) => void,
+): Promise<{ tables: TableLoad[]; timings: Timings }> {
+  const layout = await layoutFor(database, spec);
+  const keep = spec.keepIndexes ?? false;
+  const timings: Timings = {};
+  const tables: TableLoad[] = [];
+  await withSession(database, async (session) => {
+    const load = async (
+      label: string,
+      table: string,
+      columns: readonly string[],
+      ...sources: Iterable<string>[]
+    ) => {
+      const t = await loadTable(session, label, table, columns, sources, keep, log);
+      tables.push(t);
+      return t;
+    };
+    const history = await load(
+      '在册历史',
+      'elder_status_history',
+      STATUS_HISTORY_COLUMNS,
+      statusHistoryLines(layout),
+    );
+    timings['在册历史'] = history.seconds + history.indexSeconds;
+    const visitors = await load('探访人员', 'visitors', VISITOR_COLUMNS, visitorLines(layout));
+    const assignments = await load(
+      '分配',
+      'assignments',
+      ASSIGNMENT_COLUMNS,
+      assignmentLines(layout),
+    );
+    timings['探访人员与分配'] =
+      visitors.seconds + visitors.indexSeconds + assignments.seconds + assignments.indexSeconds;
+    const t = performance.now();
+    await insertPolicies(database, spec);
+    timings['探访规则与专项'] = (performance.now() - t) / 1000;
+    if (spec.months > 0) {
+      const visits = await load(
+        '探访记录',
+        'visits',
+        VISIT_COLUMNS,
+        ...monthsIn(spec.months, spec.copyStreams ?? 2).map((months) =>
+          (function* () {
+            for (const m of months) yield* visitLines(layout, m);
+          })(),
+        ),
+      );
+      timings['探访记录'] = visits.seconds;
+      timings['探访索引'] = visits.indexSeconds;
+      const findings = await load('发现问题', 'findings', FINDING_COLUMNS, findingLines(layout));
+      const events = await load(
+        '问题处理过程',
+        'finding_events',
+        FINDING_EVENT_COLUMNS,
+        findingEventLines(layout),
+      );
+      const disposals = await load(
+        '处置记录',
+        'finding_disposals',
+        DISPOSAL_COLUMNS,
+        disposalLines(layout),
+      );
+      timings['发现问题与处置'] = [findings, events, disposals].reduce(
+        (s, t) => s + t.seconds + t.indexSeconds,
+        0,
+      );
+    } else timings['探访记录'] = 0;
+    // A database in use is vacuumed by autovacuum; the index-only scans need the visibility map.
+    const v = performance.now();
+    await session.query('vacuum analyze');
+    timings['vacuum analyze'] = (performance.now() - v) / 1000;
+    log(`  vacuum analyze：${timings['vacuum analyze'].toFixed(1)} 秒`);
+  });
+  return { tables, timings };
 }
 
 /**
  * Everything the schedule reads, after the elders: status history, visitors, assignments,
- * policies, a campaign, visits. Returns the time of each step.
+ * policies, a campaign, visits, findings and their disposals. Returns the time of each step.
  */
 export async function generateVisiting(
   database: Database,
   spec: DatasetSpec,
   log: (s: string) => void,
 ): Promise<Timings> {
-  const db = database.db;
-  const timings: Timings = {};
-  const fkOff = async () => sql`set session_replication_role = replica`.execute(db);
-  const fkOn = async () => sql`set session_replication_role = origin`.execute(db);
-  await step(timings, '在册历史', log, async () => {
-    await sql`insert into elder_status_history (id, elder_id, county_code, status, effective_date, village_code, note)
-      select md5('h1' || id)::uuid, id, county_code, 'active', date '2025-01-05', village_code, '登记入册' from elders`.execute(
-      db,
-    );
-    await sql`insert into elder_status_history (id, elder_id, county_code, status, effective_date, village_code, note)
-      select md5('h2' || id)::uuid, id, county_code, status, status_since, village_code, '去世'
-      from elders where status <> 'active'`.execute(db);
-  });
-  await step(timings, '探访人员与分配', log, async () => {
-    // One visitor per 50 elders of a village; each elder's primary visitor since 2025-01-05.
-    await sql`create temporary table bench_groups as
-      select id as elder_id, county_code, village_code,
-             md5('visitor' || village_code || '-' || ((row_number() over (partition by village_code order by id) - 1) / 50))::uuid as visitor_id
-      from elders`.execute(db);
-    await sql`insert into visitors (id, region_code, name, type, phone_masked, status)
-      select distinct visitor_id, village_code, '探访员', 'cadre', '139****0000', 'active' from bench_groups`.execute(
-      db,
-    );
-    await sql`insert into assignments (id, elder_id, county_code, visitor_id, role, start_date)
-      select md5('assign' || elder_id)::uuid, elder_id, county_code, visitor_id, 'primary', date '2025-01-05' from bench_groups`.execute(
-      db,
-    );
-    await sql`drop table bench_groups`.execute(db);
-  });
-  await step(timings, '探访规则与专项', log, async () => {
-    const policy = (
-      id: string,
-      region: string,
-      name: string,
-      tiers: string[],
-      cadence: string,
-      from: string,
-    ) =>
-      sql`
-      with p as (insert into visit_policies (id, region_code, preset) values (${id}::uuid, ${region}, 'bench') returning id)
-      insert into visit_policy_versions (policy_id, version, effective_from, name, tiers, categories, cadence, counted_methods, template_key)
-      select id, 1, ${from}::date, ${name}, ${tiers}::text[], '{}', ${cadence}::jsonb, '{in_person,phone,video,other}', 'dandong-2023' from p`.execute(
-        db,
-      );
-    await policy(
-      '00000000-0000-7000-8000-000000000001',
-      spec.scope.slice(0, 2),
-      '特殊困难老年人每月探访',
-      [],
-      '{"kind":"monthly"}',
-      '2024-12-01',
-    );
-    await policy(
-      '00000000-0000-7000-8000-000000000002',
-      '2101',
-      '高风险对象每周探访',
-      ['high_risk'],
-      '{"kind":"weekly"}',
-      '2025-06-01',
-    );
-    await policy(
-      '00000000-0000-7000-8000-000000000003',
-      '2101',
-      '一般对象每季度探访',
-      ['general'],
-      '{"kind":"quarterly"}',
-      '2025-06-01',
-    );
-    await sql`insert into campaigns (id, region_code, name, kind, starts_at, ends_at, within_value, within_unit, tiers, categories, counted_methods, checklist)
-      values ('00000000-0000-7000-8000-0000000000c1', '2106', '供暖季入户走访', 'heating_season', '2026-11-01T00:00:00+08:00', '2027-03-31T00:00:00+08:00',
-              14, 'days', '{high_risk,key}', '{}', '{in_person,phone,video}', '[{"key":"indoor_temperature","label":"室内温度是否适宜"}]')`.execute(
-      db,
-    );
-  });
-  await fkOff();
-  await sql`drop index if exists visits_elder_time_idx`.execute(db);
-  await sql`drop index if exists visits_county_time_idx`.execute(db);
+  return (await loadVisiting(database, spec, log)).timings;
+}
+
+/** The whole data set: each table's load, the vacuum, and the total, seconds. */
+export async function loadProvince(
+  database: Database,
+  spec: DatasetSpec,
+  log: (s: string) => void,
+): Promise<{ tables: TableLoad[]; timings: Timings; seconds: number }> {
   const t0 = performance.now();
-  let total = 0;
-  for (let m = 0; m < spec.months; m++) {
-    const monthStart = sql<string>`(${spec.lastMonth}::date - make_interval(months => ${spec.months - 1 - m}))`;
-    const r = await sql`
-      insert into visits (id, elder_id, county_code, village_code, visitor_id, visited_at, entered_at, method, template_key, template_version, answers)
-      select md5('visit' || e.id || '-' || ${m}::int || '-' || k)::uuid, e.id, e.county_code, e.village_code, a.visitor_id,
-             (${monthStart} + (((h + k * 11) % 27) || ' days')::interval + ((h % 9) || ' hours')::interval) at time zone 'UTC',
-             (${monthStart} + (((h + k * 11) % 27) || ' days')::interval + ((h % 9) || ' hours')::interval
-               + case when h % 100 < 3 then interval '12 days' else interval '30 minutes' end) at time zone 'UTC',
-             (array['in_person','in_person','phone','video'])[((h + k) % 4) + 1], 'dandong-2023', 1, '{}'
-      from (select id, county_code, village_code, status, status_since, abs(hashtext(id::text || ${m}::int))::int as h from elders) e
-      join assignments a on a.elder_id = e.id
-      -- 8% of elders have a second visit in the month (a follow-up, or a campaign visit).
-      cross join lateral generate_series(0, case when e.h % 100 < 8 then 1 else 0 end) as k
-      where e.h % 100 < 95 and (e.status = 'active' or (${monthStart})::date < e.status_since)`.execute(
-      db,
-    );
-    total += Number(r.numAffectedRows ?? 0);
-    log(
-      `  已生成 ${m + 1}/${spec.months} 个月的探访${total ? `，共 ${total.toLocaleString()} 条（${((total / ((performance.now() - t0) / 1000)) | 0).toLocaleString()} 行/秒）` : ''}`,
-    );
-  }
-  timings['探访记录'] = (performance.now() - t0) / 1000;
-  await step(timings, '探访索引', log, async () => {
-    // As the migration makes them (see 20261122100000_visiting.sql).
-    await sql`create index visits_elder_time_idx on visits (elder_id, visited_at) include (id, entered_at, method)`.execute(
-      db,
-    );
-    await sql`create index visits_county_time_idx on visits (county_code, visited_at) include (elder_id, entered_at, method, village_code)`.execute(
-      db,
-    );
-  });
-  await fkOn();
-  // A database in use is vacuumed by autovacuum; the index-only scans need the visibility map.
-  await step(timings, 'vacuum analyze', log, () => sql`vacuum analyze`.execute(db));
-  return timings;
+  const elders = await loadElders(database, spec, log);
+  const { tables, timings } = await loadVisiting(database, spec, log);
+  return { tables: [elders, ...tables], timings, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Rows of `table` (exact count). */
+export async function countRows(database: Database, table: string): Promise<number> {
+  const r = await database.db.executeQuery<{ n: number | string }>(
+    CompiledQuery.raw(`select count(*)::int as n from ${table}`),
+  );
+  return Number(r.rows[0]!.n);
 }

@@ -112,7 +112,7 @@ async function benchOne(
   const rows: Row[] = [];
   if (!reuse)
     rows.push({
-      what: `generate ${spec.elders.toLocaleString()} elders + ${visits.toLocaleString()} visits (SQL; visits ${timings['探访记录']!.toFixed(0)} s)`,
+      what: `generate ${spec.elders.toLocaleString()} elders + ${visits.toLocaleString()} visits (${database.kind === 'postgres' ? 'COPY' : 'INSERT … SELECT'}; visits ${timings['探访记录']!.toFixed(0)} s)`,
       database: kind,
       n: 1,
       p50: genS,
