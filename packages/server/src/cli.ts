@@ -18,6 +18,7 @@ import { loadDemoElders } from './demo-elders.js';
 import { loadDemoVisiting } from './demo-visiting.js';
 import { loadDemoFollowUp } from './demo-follow-up.js';
 import { loadDemoEmergencies } from './demo-emergencies.js';
+import { loadDemoDashboard } from './demo-dashboard.js';
 import { AppError } from './http/errors.js';
 import {
   IMPORT_MODES,
@@ -133,6 +134,10 @@ async function serve(config: Config): Promise<void> {
     );
     const e = await loadDemoEmergencies(services);
     log(`已加载演示发现问题 ${e.findings} 条、紧急情况 ${e.emergencies} 条`);
+    const d = await loadDemoDashboard(services);
+    log(
+      `已加载演示数据看板历史：${d.townships} 个乡镇、老年人 ${d.elders} 位、探访记录 ${d.visits} 条、发现问题 ${d.findings} 条`,
+    );
   }
   const app = await buildApp(services, config);
   // Alerts: the outbox dispatcher sends queued deliveries; with PostgreSQL, LISTEN/NOTIFY carries
@@ -519,6 +524,10 @@ export async function main(argv: string[]): Promise<void> {
         );
         const e = await loadDemoEmergencies(services);
         log(`已加载演示发现问题 ${e.findings} 条、紧急情况 ${e.emergencies} 条`);
+        const d = await loadDemoDashboard(services);
+        log(
+          `已加载演示数据看板历史：${d.townships} 个乡镇、老年人 ${d.elders} 位、探访记录 ${d.visits} 条、发现问题 ${d.findings} 条`,
+        );
       });
       return;
     case 'user':

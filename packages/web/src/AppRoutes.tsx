@@ -15,6 +15,8 @@ import { canReadTemplates } from './pages/templates/permissions';
 import { canReadReports } from './pages/reports/permissions';
 import { canReadChannels, hasAlertQueue } from './pages/alerts/permissions';
 import { canReadWorklist } from './pages/worklist/permissions';
+import { canReadDashboard } from './pages/dashboard/permissions';
+import { canReadScorecards } from './pages/scorecards/permissions';
 import { canReadProviders } from './pages/providers/permissions';
 import { canOpenReferrals, canReadCareServices } from './pages/referrals/permissions';
 import { canReadSpotChecks } from './pages/spot-checks/permissions';
@@ -46,6 +48,9 @@ const YearVisitsPrintPage = lazy(() => import('./pages/visits/YearVisitsPrintPag
 const ProvidersPage = lazy(() => import('./pages/providers/ProvidersPage'));
 const ReferralsPage = lazy(() => import('./pages/referrals/ReferralsPage'));
 const CareServicesPage = lazy(() => import('./pages/referrals/CareServicesPage'));
+// ECharts lives only in the dashboard's chunk: the console's first load does not carry it.
+const DashboardPage = lazy(() => import('./pages/dashboard/DashboardPage'));
+const ScorecardsPage = lazy(() => import('./pages/scorecards/ScorecardsPage'));
 const SpotChecksPage = lazy(() => import('./pages/spot-checks/SpotChecksPage'));
 const SpotCheckSamplePage = lazy(() => import('./pages/spot-checks/SpotCheckSamplePage'));
 const CareServicesPrintPage = lazy(() => import('./pages/referrals/CareServicesPrintPage'));
@@ -365,6 +370,26 @@ export function AppRoutes() {
               <RequireRole allow={canReadCareServices}>
                 <Lazy>
                   <CareServicesPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="dashboard"
+            element={
+              <RequireRole allow={canReadDashboard}>
+                <Lazy>
+                  <DashboardPage />
+                </Lazy>
+              </RequireRole>
+            }
+          />
+          <Route
+            path="scorecards"
+            element={
+              <RequireRole allow={canReadScorecards}>
+                <Lazy>
+                  <ScorecardsPage />
                 </Lazy>
               </RequireRole>
             }

@@ -8,6 +8,7 @@ import {
   CarryOutOutlined,
   CalendarOutlined,
   ClockCircleOutlined,
+  DashboardOutlined,
   FileSearchOutlined,
   FireOutlined,
   HeartOutlined,
@@ -22,6 +23,7 @@ import {
   ShopOutlined,
   SolutionOutlined,
   TeamOutlined,
+  TrophyOutlined,
 } from '@ant-design/icons';
 import { ROLE_LABELS, canManageUsers, canReadAudit, type Role } from '@tanfang/domain';
 import { Button, Grid, Layout, Menu, Tag, Typography, theme, type MenuProps } from 'antd';
@@ -29,6 +31,8 @@ import { useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth, useCurrentUser } from '../auth/useAuth';
 import { canReadElders } from '../pages/elders/permissions';
+import { canReadDashboard } from '../pages/dashboard/permissions';
+import { canReadScorecards } from '../pages/scorecards/permissions';
 import { canReadVisitRules } from '../pages/policies/permissions';
 import { canReadVisitors } from '../pages/visitors/permissions';
 import { canReadFindings } from '../pages/visits/permissions';
@@ -57,6 +61,8 @@ function menuItemsFor(role: Role): MenuItem[] {
   // 探访任务 right after 首页: the first thing village and township staff need.
   if (canReadWorklist(role))
     items.push({ key: '/worklist', icon: <CarryOutOutlined />, label: '探访任务' });
+  if (canReadDashboard(role))
+    items.push({ key: '/dashboard', icon: <DashboardOutlined />, label: '数据看板' });
   if (canReadEmergencies(role))
     items.push({ key: '/emergencies', icon: <FireOutlined />, label: '紧急情况' });
   if (canReadFindings(role))
@@ -85,6 +91,8 @@ function menuItemsFor(role: Role): MenuItem[] {
   }
   if (canSetDeadlines(role))
     items.push({ key: '/deadlines', icon: <ClockCircleOutlined />, label: '期限设置' });
+  if (canReadScorecards(role))
+    items.push({ key: '/scorecards', icon: <TrophyOutlined />, label: '绩效考评' });
   if (canReadProviders(role))
     items.push({ key: '/providers', icon: <ShopOutlined />, label: '服务机构' });
   if (canReadTemplates(role)) {
