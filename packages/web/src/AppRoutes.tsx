@@ -48,8 +48,11 @@ const YearVisitsPrintPage = lazy(() => import('./pages/visits/YearVisitsPrintPag
 const ProvidersPage = lazy(() => import('./pages/providers/ProvidersPage'));
 const ReferralsPage = lazy(() => import('./pages/referrals/ReferralsPage'));
 const CareServicesPage = lazy(() => import('./pages/referrals/CareServicesPage'));
-// ECharts lives only in the dashboard's chunk: the console's first load does not carry it.
-const DashboardPage = lazy(() => import('./pages/dashboard/DashboardPage'));
+// ECharts lives only in the dashboard's chunks: the console's first load does not carry it.
+const loadDashboard = () => import('./pages/dashboard/DashboardPage');
+const DashboardPage = lazy(loadDashboard);
+// Opened at /dashboard (a bookmark, a reload): its code is fetched alongside the layout's.
+if (window.location.pathname.startsWith('/dashboard')) void loadDashboard();
 const ScorecardsPage = lazy(() => import('./pages/scorecards/ScorecardsPage'));
 const SpotChecksPage = lazy(() => import('./pages/spot-checks/SpotChecksPage'));
 const SpotCheckSamplePage = lazy(() => import('./pages/spot-checks/SpotCheckSamplePage'));

@@ -1,4 +1,9 @@
-import { NEED_KIND_PATTERNS, type FindingStatus, type FindingType } from '@tanfang/domain';
+import {
+  NEED_KIND_PATTERNS,
+  regionCodePath,
+  type FindingStatus,
+  type FindingType,
+} from '@tanfang/domain';
 import { sql } from 'kysely';
 import type { Executor } from '../../context.js';
 import { escapeLike } from '../../db/like.js';
@@ -12,6 +17,22 @@ export interface RegionSpan {
 }
 
 const within = (region: string) => `${escapeLike(region)}%`;
+
+/** Of these months, those planned for the region or a region enclosing it (one query). */
+export async function plannedMonthsOf(
+  db: Executor,
+  region: string,
+  months: string[],
+): Promise<Set<string>> {
+  const rows = await db
+    .selectFrom('rollup_months')
+    .select('month')
+    .distinct()
+    .where('month', 'in', months)
+    .where('region_code', 'in', regionCodePath(region))
+    .execute();
+  return new Set(rows.map((r) => r.month));
+}
 
 /** The presets of the rules applying to a region (its own, above it and within it). */
 export async function presetsApplying(db: Executor, region: string): Promise<string[]> {

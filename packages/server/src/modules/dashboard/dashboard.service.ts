@@ -58,6 +58,7 @@ import {
   findingCounts,
   needsByKind,
   overdueFindings,
+  plannedMonthsOf,
   presetsApplying,
   referralsByKind,
   visitTimesOf,
@@ -92,7 +93,9 @@ export class DashboardService {
     const query = parseInput(RateTrendQuery, withoutEmpty(rawQuery), 'query');
     const region = await this.regionIn(ctx, query.region);
     const months = lastMonths(localDateOf(now), query.months);
-    for (const m of months) await this.rollups.ensurePlanned(region.code, m);
+    // Planned months are known in one query; a month not planned yet is planned once, here.
+    const planned = await plannedMonthsOf(this.db, region.code, months);
+    for (const m of months) if (!planned.has(m)) await this.rollups.ensurePlanned(region.code, m);
     const childLength = CHILD_LENGTH[region.code.length]!;
     const periods = months.map((m) => parsePeriodKey(m)!);
     const bounds = periods.map((p) => startOfLocalDate(p.end));

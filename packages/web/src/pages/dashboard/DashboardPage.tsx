@@ -19,7 +19,7 @@ import { useCurrentUser } from '../../auth/useAuth';
 import { RegionPicker } from '../../components/RegionPicker';
 import { useQueryState } from '../../lib/useQueryState';
 import { useLoad, type Loaded } from '../worklist/useLoad';
-import { Chart } from './Chart';
+import { Chart, loadCharts } from './Chart';
 import {
   MAX_TREND_SERIES,
   campaignsOption,
@@ -192,6 +192,10 @@ export default function DashboardPage() {
   const emergencies = useLoad(key, () => dashboardApi.emergencies({ region }))!;
   const needs = useLoad(key, () => dashboardApi.needs({ region }))!;
   const campaigns = useLoad(key, () => dashboardApi.campaigns(region))!;
+  // ECharts is fetched and parsed once the figures are asked for, while the server works.
+  useEffect(() => {
+    void loadCharts();
+  }, []);
   const drawn = useMemo(
     () =>
       Object.fromEntries(CHARTS.map((c) => [c, () => report(c)])) as Record<ChartKey, () => void>,
