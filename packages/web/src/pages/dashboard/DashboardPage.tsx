@@ -1,5 +1,5 @@
 import { ReloadOutlined } from '@ant-design/icons';
-import { lastMonths, percentText, todayIso, type RateTrendDto } from '@tanfang/domain';
+import { lastMonths, percentText, type RateTrendDto } from '@tanfang/domain';
 import {
   Alert,
   Button,
@@ -31,7 +31,15 @@ import {
   needsOption,
   trendOption,
 } from './dashboardCharts';
-import { dashboardApi } from './dashboardApi';
+import {
+  dashboardApi,
+  prefetchDashboard,
+  thisMonth as currentMonth,
+  trendMonths,
+} from './dashboardApi';
+
+// Runs when this page's code is first evaluated — early, when the console was opened here.
+prefetchDashboard();
 
 /** The charts whose first drawing the page waits for before marking itself rendered. */
 const CHARTS = ['trend', 'coverage', 'findings', 'emergencies', 'needs', 'campaigns'] as const;
@@ -170,27 +178,30 @@ function Nothing({ text, onShown }: { text: string; onShown: () => void }) {
 export default function DashboardPage() {
   const me = useCurrentUser();
   const { get, update } = useQueryState();
-  const narrow = !(Grid.useBreakpoint().md ?? true);
+  // Before antd has measured the screen, the media query decides (as the prefetch did).
+  const md = Grid.useBreakpoint().md;
+  const narrow = md === undefined ? !window.matchMedia('(min-width: 768px)').matches : !md;
   const [reloadKey, setReloadKey] = useState(0);
-  const region = get('region') ?? me.jurisdiction.code;
+  // The region of the address; none for the jurisdiction (the server's default).
+  const region = get('region');
   const canPick = me.jurisdiction.code.length < 12;
   const [thisMonth, lastMonth] = useMemo(() => {
-    const [a, b] = lastMonths(todayIso(), 2);
-    return [b!, a!];
+    const now = currentMonth();
+    return [now, lastMonths(`${now}-01`, 2)[0]!];
   }, []);
   const [coverageMonth, setCoverageMonth] = useState<string>(thisMonth);
 
-  const key = `${region}|${reloadKey}`;
+  const key = `${region ?? ''}|${reloadKey}`;
   const { report, all } = useRenderedMark(key);
   // A phone shows half a year: twelve points crowd a 390-pixel chart.
-  const months = narrow ? 6 : 12;
+  const months = trendMonths(narrow);
   const trend = useLoad(`${key}|${months}`, () => dashboardApi.rateTrend(region, months))!;
   const coverage = useLoad(`${key}|${coverageMonth}`, () =>
     dashboardApi.rateByCategory(region, coverageMonth),
   )!;
-  const findings = useLoad(key, () => dashboardApi.findings({ region }))!;
-  const emergencies = useLoad(key, () => dashboardApi.emergencies({ region }))!;
-  const needs = useLoad(key, () => dashboardApi.needs({ region }))!;
+  const findings = useLoad(key, () => dashboardApi.findings(region))!;
+  const emergencies = useLoad(key, () => dashboardApi.emergencies(region))!;
+  const needs = useLoad(key, () => dashboardApi.needs(region))!;
   const campaigns = useLoad(key, () => dashboardApi.campaigns(region))!;
   // ECharts is fetched and parsed once the figures are asked for, while the server works.
   useEffect(() => {
