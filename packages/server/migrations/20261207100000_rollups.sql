@@ -47,6 +47,10 @@ create table village_rollup (
 -- A region's windows of a period, read without touching the table.
 create index village_rollup_read_idx on village_rollup (dimension, window_end, village_code)
   include (window_start, planned, short, on_time, late, short_visited);
+-- …and a county's or a township's, by its code prefix first.
+create index village_rollup_region_idx on village_rollup
+  (dimension, village_code text_pattern_ops, window_end)
+  include (window_start, planned, short, on_time, late, short_visited);
 
 -- Which months have been planned for which region prefix (windows overlapping the month).
 create table rollup_months (

@@ -318,25 +318,23 @@ export class RollupsService {
     const region = query.region ?? ctx.actor.jurisdiction;
     if (!isWithinJurisdiction(region, ctx.actor.jurisdiction)) throw notFound('区域');
     const period = parsePeriodKey(query.period)!;
-    const ref = await this.regionRef(region);
-    for (const m of monthsOverlapping(period.start, period.end))
-      await this.ensurePlanned(region, m);
+    const [ref] = await Promise.all([
+      this.regionRef(region),
+      ...monthsOverlapping(period.start, period.end).map((m) => this.ensurePlanned(region, m)),
+    ]);
     const childLength = { 2: 4, 4: 6, 6: 9, 9: 12, 12: 12 }[region.length]!;
     const dimensions =
       query.by === 'none'
         ? ['all']
         : query.by === 'tier'
           ? ['all', 'tier:high_risk', 'tier:key', 'tier:general']
-          : null;
+          : ['all', ...Object.keys(CATEGORY_LABELS).map((c) => `category:${c}`)];
     const rows = await readRollup(this.db, {
       region,
       childLength,
       from: new Date(startOfLocalDate(period.start)),
       to: new Date(startOfLocalDate(period.end)),
-      dimensions: dimensions ?? [
-        'all',
-        ...Object.keys(CATEGORY_LABELS).map((c) => `category:${c}`),
-      ],
+      dimensions,
     });
     const total = emptyTally();
     const cells = new Map<string, ScheduleTally>();
@@ -357,13 +355,15 @@ export class RollupsService {
       classify(c, start, end, now, t);
       cells.set(key, t);
     }
-    const names = await this.regions.fullNames([...new Set(rows.map((r) => r.child))]);
-    await audit(this.db, ctx, {
-      action: 'visit_rate.read',
-      entity: 'region',
-      regionCode: region,
-      detail: { period: period.key, by: query.by },
-    });
+    const [names] = await Promise.all([
+      this.regions.fullNames([...new Set(rows.map((r) => r.child))]),
+      audit(this.db, ctx, {
+        action: 'visit_rate.read',
+        entity: 'region',
+        regionCode: region,
+        detail: { period: period.key, by: query.by },
+      }),
+    ]);
     return {
       region: ref,
       period: {
