@@ -137,29 +137,3 @@ export async function followUpCounts(
     order by 1`.execute(db);
   return rows;
 }
-
-/**
- * Spot-checked visits of a year in a region, per group: checked (a result recorded) and of them
- * verified (by phone or in person). Null when spot checks are not set up in this database (the
- * spot-check tables do not exist): the indicator then has no data, rather than a rate of 0.
- */
-export async function spotCheckCounts(
-  db: Executor,
-  p: { region: string; groupLength: number; year: number },
-): Promise<GroupCounts[] | null> {
-  const { rows: present } = await sql<{ ok: boolean }>`
-    select to_regclass('spot_check_items') is not null
-      and to_regclass('spot_check_samples') is not null as ok`.execute(db);
-  if (!present[0]?.ok) return null;
-  const { rows } = await sql<GroupCounts>`
-    select left(i.village_code, ${p.groupLength}) as group_code,
-      count(*) filter (where i.result in ('verified_phone', 'verified_in_person'))::int
-        as numerator,
-      count(*) filter (where i.result <> 'pending')::int as denominator
-    from spot_check_items i
-    join spot_check_samples s on s.id = i.sample_id
-    where i.village_code like ${within(p.region)} and s.month like ${`${p.year}-%`}
-    group by 1
-    order by 1`.execute(db);
-  return rows;
-}

@@ -34,11 +34,11 @@ import type { RegionsService } from '../regions/regions.service.js';
 import { readRollup } from '../rollups/rollups.repository.js';
 import type { RollupsService } from '../rollups/rollups.service.js';
 import { countiesOf } from '../schedule/schedule.repository.js';
+import { spotCheckPassRateByChild } from '../spot-checks/spot-checks.repository.js';
 import {
   activeLedgerPage,
   configsAround,
   followUpCounts,
-  spotCheckCounts,
   upsertConfig,
   type GroupCounts,
   type ScorecardConfigRow,
@@ -54,11 +54,8 @@ const NO_DATA: Record<ScorecardIndicator, string> = {
   follow_up_on_time: '考评年度内没有期限已到或已完成的问题',
   spot_check_pass: '考评年度内没有已核实的抽查',
 };
-/** The reason when spot checks are not set up at all. */
-const NO_SPOT_CHECKS = '尚未开展抽查（抽查功能未启用）';
-
 /** Counts of every indicator per group code (a township or county). */
-type Counts = Record<ScorecardIndicator, Map<string, IndicatorCounts> | null>;
+type Counts = Record<ScorecardIndicator, Map<string, IndicatorCounts>>;
 
 /** The scope of a scorecard request: the region, the year, what is scored and how it is grouped. */
 interface Scope {
@@ -100,11 +97,9 @@ export class ScorecardsService {
     ]);
     const card = (r: RegionRef, level: 'county' | 'township'): ScorecardDto => {
       const config = this.configOf(configs, r.code, scope.year);
-      const indicators = scoredIndicators(config).map((c) => {
-        const byGroup = counts[c.key];
-        if (byGroup === null) return scoreIndicator(c, null, NO_SPOT_CHECKS);
-        return scoreIndicator(c, sumOf(byGroup, r.code), NO_DATA[c.key]);
-      });
+      const indicators = scoredIndicators(config).map((c) =>
+        scoreIndicator(c, sumOf(counts[c.key], r.code), NO_DATA[c.key]),
+      );
       return { region: r, level, year: scope.year, indicators, ...scorecardTotal(indicators) };
     };
     const childLevel = scope.groupLength === 9 ? 'township' : 'county';
@@ -239,13 +234,28 @@ export class ScorecardsService {
       this.visitRateCounts(scope),
       this.ledgerCounts(region, scope.groupLength),
       followUpCounts(this.db, { region, groupLength: scope.groupLength, from, to, at: to }),
-      spotCheckCounts(this.db, { region, groupLength: scope.groupLength, year: scope.year }),
+      // The spot-check module's pass rate: items of samples of the year's months.
+      spotCheckPassRateByChild(
+        this.db,
+        region,
+        scope.groupLength,
+        `${scope.year}-01`,
+        `${scope.year + 1}-01`,
+      ),
     ]);
     return {
       visit_rate: visitRate,
       ledger_completeness: ledger,
       follow_up_on_time: toMap(followUp),
-      spot_check_pass: spotChecks === null ? null : toMap(spotChecks),
+      spot_check_pass: new Map(
+        spotChecks.map((r) => [
+          r.child,
+          {
+            numerator: r.progress.verifiedPhone + r.progress.verifiedInPerson,
+            denominator: r.progress.checked,
+          },
+        ]),
+      ),
     };
   }
 
