@@ -59,6 +59,11 @@ export interface RateTrendDto {
   total: VisitRateCell[];
   /** Each child region's cells, in code order (none for a village). */
   series: { region: RegionRef; cells: VisitRateCell[] }[];
+  /**
+   * Months whose first counting (planning) was still running when the answer was sent (a
+   * province's month takes minutes, once): their cells are empty until a later request.
+   */
+  pending: string[];
   asOf: string;
 }
 

@@ -14,6 +14,7 @@ import {
   loadDashboardFixture,
   type DashboardFixture,
 } from '../../test/dashboard-fixture.js';
+import type { RequestContext } from '../../context.js';
 import { DONGCHA } from '../../test/factories.js';
 import { describeEachDatabase, type Client } from '../../test/harness.js';
 
@@ -58,6 +59,32 @@ describeEachDatabase('the dashboard (数据看板)', (env) => {
     expect(trend.series.map((s) => s.region.name)).toEqual(['灌水镇']);
     const month = await f.county.get(`/api/visit-rate?region=${COUNTY}&period=${f.months[1]}`);
     expect(trend.total[0]).toEqual(month.json().total);
+  });
+
+  it('answers within its budget while older months are counted for the first time, then gives them', async () => {
+    const ctx: RequestContext = {
+      actor: {
+        userId: f.township.user.id,
+        username: f.township.user.username,
+        role: 'township',
+        jurisdiction: TOWNSHIP,
+      },
+      requestId: 'test',
+      ip: '127.0.0.1',
+    };
+    const dashboard = env().services.dashboard;
+    const quick = await dashboard.rateTrend(ctx, { months: '24' }, Date.now(), 0);
+    expect(quick.pending.length).toBeGreaterThan(0);
+    const first = quick.months.findIndex((m) => m.key === quick.pending[0]);
+    expect(quick.total[first]).toMatchObject({ due: 0, rate: null });
+    // The counting went on: a later request has every month.
+    await expect
+      .poll(async () => (await dashboard.rateTrend(ctx, { months: '24' })).pending, {
+        timeout: 30_000,
+      })
+      .toEqual([]);
+    const all = await dashboard.rateTrend(ctx, { months: '24' });
+    expect(all.total.at(-2)).toMatchObject({ due: 6, onTime: 4 });
   });
 
   it('counts the findings raised by type and status, and those overdue', async () => {

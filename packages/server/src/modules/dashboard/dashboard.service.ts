@@ -65,6 +65,9 @@ import {
   type RegionSpan,
 } from './dashboard.repository.js';
 
+/** How long a rate trend waits for months being planned for the first time. */
+export const PLAN_BUDGET_MS = 5000;
+
 /** Digits of a region's children's codes (a village has none: itself). */
 const CHILD_LENGTH: Record<number, number> = { 2: 4, 4: 6, 6: 9, 9: 12, 12: 12 };
 
@@ -88,14 +91,17 @@ export class DashboardService {
    * region and of each child region, from the rollup — the months planned first if they are not
    * yet (once each), then one read of the whole span, bucketed by the month of each deadline.
    */
-  async rateTrend(ctx: RequestContext, rawQuery: unknown, now = Date.now()): Promise<RateTrendDto> {
+  async rateTrend(
+    ctx: RequestContext,
+    rawQuery: unknown,
+    now = Date.now(),
+    budgetMs = PLAN_BUDGET_MS,
+  ): Promise<RateTrendDto> {
     if (!RATE_READERS.includes(ctx.actor.role)) throw forbidden('您的角色不能查看探访率');
     const query = parseInput(RateTrendQuery, withoutEmpty(rawQuery), 'query');
     const region = await this.regionIn(ctx, query.region);
     const months = lastMonths(localDateOf(now), query.months);
-    // Planned months are known in one query; a month not planned yet is planned once, here.
-    const planned = await plannedMonthsOf(this.db, region.code, months);
-    for (const m of months) if (!planned.has(m)) await this.rollups.ensurePlanned(region.code, m);
+    const pending = await this.planMonths(region.code, months, budgetMs);
     const childLength = CHILD_LENGTH[region.code.length]!;
     const periods = months.map((m) => parsePeriodKey(m)!);
     const bounds = periods.map((p) => startOfLocalDate(p.end));
@@ -112,7 +118,7 @@ export class DashboardService {
       // The month whose (start, end] holds the deadline, as the visit rate of a month reads it.
       const end = r.window_end.getTime();
       const i = bounds.findIndex((b) => end <= b);
-      if (i < 0) continue;
+      if (i < 0 || pending.includes(months[i]!)) continue;
       const counts = {
         planned: r.planned,
         short: r.short,
@@ -143,8 +149,36 @@ export class DashboardService {
           region: { code, ...(names.get(code) ?? { name: code, fullName: code }) },
           cells: cells.map(rateCell),
         })),
+      pending,
       asOf: new Date(now).toISOString(),
     };
+  }
+
+  /**
+   * Plans the months not planned yet (found in one query), one after another, waiting at most
+   * `budgetMs`: a township's month takes milliseconds, a province's minutes (once). What is not
+   * done by then goes on in the background (`ensurePlanned` shares a planning in progress with
+   * later requests); the months still running are returned.
+   */
+  private async planMonths(region: string, months: string[], budgetMs: number): Promise<string[]> {
+    const planned = await plannedMonthsOf(this.db, region, months);
+    const missing = months.filter((m) => !planned.has(m));
+    if (missing.length === 0) return [];
+    const done = new Set<string>();
+    const work = (async () => {
+      for (const m of missing) {
+        await this.rollups.ensurePlanned(region, m);
+        done.add(m);
+      }
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const inTime = await Promise.race([
+      work.then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), budgetMs))),
+    ]).finally(() => clearTimeout(timer));
+    if (inTime) return [];
+    work.catch((error: unknown) => console.error('探访率月份统计失败', region, error));
+    return missing.filter((m) => !done.has(m));
   }
 
   /** `GET /api/dashboard/findings?region=&from=&to=`: findings raised by type and status. */

@@ -352,6 +352,14 @@ export default function DashboardPage() {
                   testId="chart-trend"
                   onRendered={drawn.trend}
                 />
+                {t.pending.length > 0 && (
+                  <Alert
+                    type="info"
+                    showIcon
+                    data-testid="trend-pending"
+                    title={`正在首次统计 ${t.pending.length} 个月份的探访率（范围大时首次统计需数分钟，之后即时），请稍后刷新。`}
+                  />
+                )}
                 {narrow && t.series.length > 0 && <ChildRates trend={t} />}
                 {!narrow && t.series.length > MAX_TREND_SERIES && (
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>

@@ -39,6 +39,7 @@ describe('the dashboard’s charts', () => {
       target: { rate: 1, basis: '丹东' },
       total: [cell(0, 0), cell(8, 6)],
       series: [{ region: region('210624101201', '东岔村委会'), cells: [cell(0, 0), cell(4, 4)] }],
+      pending: [],
       asOf: '',
     };
     const wide = trendOption(t, false) as { series: { name: string; data: unknown[] }[] };
