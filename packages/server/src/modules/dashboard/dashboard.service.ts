@@ -76,6 +76,39 @@ const byStatus = () =>
   Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<FindingStatus, number>;
 
 /**
+ * Plans the months of a region not planned yet (found in one query), one after another, waiting
+ * at most `budgetMs`: a township's month takes milliseconds, a province's minutes (once). What is
+ * not done by then goes on in the background (`ensurePlanned` shares a planning in progress with
+ * later requests); the months still being planned are returned.
+ */
+export async function planWithin(
+  db: Executor,
+  rollups: RollupsService,
+  region: string,
+  months: string[],
+  budgetMs: number,
+): Promise<string[]> {
+  const planned = await plannedMonthsOf(db, region, months);
+  const missing = months.filter((m) => !planned.has(m));
+  if (missing.length === 0) return [];
+  const done = new Set<string>();
+  const work = (async () => {
+    for (const m of missing) {
+      await rollups.ensurePlanned(region, m);
+      done.add(m);
+    }
+  })();
+  let timer: NodeJS.Timeout | undefined;
+  const inTime = await Promise.race([
+    work.then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), budgetMs))),
+  ]).finally(() => clearTimeout(timer));
+  if (inTime) return [];
+  work.catch((error: unknown) => console.error('探访率月份统计失败', region, error));
+  return missing.filter((m) => !done.has(m));
+}
+
+/**
  * 数据看板 (issue 7): the figures of the dashboard for a region within the user's jurisdiction —
  * aggregates only (no elder is named), each one query or a few.
  */
@@ -101,7 +134,7 @@ export class DashboardService {
     const query = parseInput(RateTrendQuery, withoutEmpty(rawQuery), 'query');
     const region = await this.regionIn(ctx, query.region);
     const months = lastMonths(localDateOf(now), query.months);
-    const pending = await this.planMonths(region.code, months, budgetMs);
+    const pending = await planWithin(this.db, this.rollups, region.code, months, budgetMs);
     const childLength = CHILD_LENGTH[region.code.length]!;
     const periods = months.map((m) => parsePeriodKey(m)!);
     const bounds = periods.map((p) => startOfLocalDate(p.end));
@@ -152,33 +185,6 @@ export class DashboardService {
       pending,
       asOf: new Date(now).toISOString(),
     };
-  }
-
-  /**
-   * Plans the months not planned yet (found in one query), one after another, waiting at most
-   * `budgetMs`: a township's month takes milliseconds, a province's minutes (once). What is not
-   * done by then goes on in the background (`ensurePlanned` shares a planning in progress with
-   * later requests); the months still running are returned.
-   */
-  private async planMonths(region: string, months: string[], budgetMs: number): Promise<string[]> {
-    const planned = await plannedMonthsOf(this.db, region, months);
-    const missing = months.filter((m) => !planned.has(m));
-    if (missing.length === 0) return [];
-    const done = new Set<string>();
-    const work = (async () => {
-      for (const m of missing) {
-        await this.rollups.ensurePlanned(region, m);
-        done.add(m);
-      }
-    })();
-    let timer: NodeJS.Timeout | undefined;
-    const inTime = await Promise.race([
-      work.then(() => true),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), budgetMs))),
-    ]).finally(() => clearTimeout(timer));
-    if (inTime) return [];
-    work.catch((error: unknown) => console.error('探访率月份统计失败', region, error));
-    return missing.filter((m) => !done.has(m));
   }
 
   /** `GET /api/dashboard/findings?region=&from=&to=`: findings raised by type and status. */

@@ -8,9 +8,11 @@ import {
   loadDashboardFixture,
   type DashboardFixture,
 } from '../../test/dashboard-fixture.js';
+import type { RequestContext } from '../../context.js';
 import { DONGCHA } from '../../test/factories.js';
 import { describeEachDatabase, type Client } from '../../test/harness.js';
 import { SCORECARD_SHEET, scorecardHeader } from './scorecards.export.js';
+import { ScorecardsService } from './scorecards.service.js';
 
 const indicator = (card: ScorecardDto, key: string) => card.indicators.find((i) => i.key === key)!;
 
@@ -186,6 +188,33 @@ describeEachDatabase('scorecards (绩效考评)', (env) => {
     expect(book.getWorksheet('计分说明')!.getRow(2).getCell(1).value).toBe('探访率');
     const audit = await f.county.get('/api/audit?action=scorecard.export');
     expect(JSON.stringify(audit.json())).toContain('scorecard.export');
+  });
+
+  it('says the visit rate is being counted while a year’s months are planned for the first time', async () => {
+    const ctx: RequestContext = {
+      actor: {
+        userId: f.county.user.id,
+        username: f.county.user.username,
+        role: 'county',
+        jurisdiction: COUNTY,
+      },
+      requestId: 'test',
+      ip: '127.0.0.1',
+    };
+    const { database, services } = env();
+    const hurried = new ScorecardsService(database.db, services.regions, services.rollups, 0);
+    const lastYear = { year: String(year - 1) };
+    const quick = await hurried.scorecards(ctx, lastYear);
+    expect(indicator(quick.own!, 'visit_rate')).toMatchObject({ points: null });
+    expect(indicator(quick.own!, 'visit_rate').noData).toContain('正在首次统计');
+    await expect
+      .poll(
+        async () =>
+          indicator((await services.scorecards.scorecards(ctx, lastYear)).own!, 'visit_rate')
+            .noData,
+        { timeout: 60_000 },
+      )
+      .not.toContain('正在首次统计');
   });
 
   it('hides another county’s scorecards and configuration (404)', async () => {

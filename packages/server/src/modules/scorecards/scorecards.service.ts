@@ -31,6 +31,7 @@ import { audit } from '../audit/audit.service.js';
 import { withoutEmpty } from '../imports/query-params.js';
 import { findChildren } from '../regions/regions.repository.js';
 import type { RegionsService } from '../regions/regions.service.js';
+import { PLAN_BUDGET_MS, planWithin } from '../dashboard/dashboard.service.js';
 import { readRollup } from '../rollups/rollups.repository.js';
 import type { RollupsService } from '../rollups/rollups.service.js';
 import { countiesOf } from '../schedule/schedule.repository.js';
@@ -54,8 +55,8 @@ const NO_DATA: Record<ScorecardIndicator, string> = {
   follow_up_on_time: '考评年度内没有期限已到或已完成的问题',
   spot_check_pass: '考评年度内没有已核实的抽查',
 };
-/** Counts of every indicator per group code (a township or county). */
-type Counts = Record<ScorecardIndicator, Map<string, IndicatorCounts>>;
+/** Counts of every indicator per group code (a township or county), or why there are none. */
+type Counts = Record<ScorecardIndicator, Map<string, IndicatorCounts> | string>;
 
 /** The scope of a scorecard request: the region, the year, what is scored and how it is grouped. */
 interface Scope {
@@ -80,6 +81,8 @@ export class ScorecardsService {
     private readonly db: Executor,
     private readonly regions: RegionsService,
     private readonly rollups: RollupsService,
+    /** How long a request waits for months planned for the first time. */
+    private readonly planBudgetMs = PLAN_BUDGET_MS,
   ) {}
 
   /** `GET /api/scorecards?region=&year=`: the region's own card and its children's, best first. */
@@ -97,9 +100,12 @@ export class ScorecardsService {
     ]);
     const card = (r: RegionRef, level: 'county' | 'township'): ScorecardDto => {
       const config = this.configOf(configs, r.code, scope.year);
-      const indicators = scoredIndicators(config).map((c) =>
-        scoreIndicator(c, sumOf(counts[c.key], r.code), NO_DATA[c.key]),
-      );
+      const indicators = scoredIndicators(config).map((c) => {
+        const byGroup = counts[c.key];
+        return typeof byGroup === 'string'
+          ? scoreIndicator(c, null, byGroup)
+          : scoreIndicator(c, sumOf(byGroup, r.code), NO_DATA[c.key]);
+      });
       return { region: r, level, year: scope.year, indicators, ...scorecardTotal(indicators) };
     };
     const childLevel = scope.groupLength === 9 ? 'township' : 'county';
@@ -262,14 +268,24 @@ export class ScorecardsService {
   /**
    * The visit rate of the year from the rollup: the regular windows whose deadline fell in the
    * year by the evaluation moment (the months planned first), visited (on time or late) of due.
+   * While months are still being planned for the first time, why there are no counts yet.
    */
-  private async visitRateCounts(scope: Scope): Promise<Map<string, IndicatorCounts>> {
+  private async visitRateCounts(scope: Scope): Promise<Map<string, IndicatorCounts> | string> {
     const last = localDateOf(scope.at - 1).slice(0, 7);
+    const months: string[] = [];
     for (let m = 1; m <= 12; m++) {
       const month = `${scope.year}-${String(m).padStart(2, '0')}`;
-      if (month > last) break;
-      await this.rollups.ensurePlanned(scope.region.code, month);
+      if (month <= last) months.push(month);
     }
+    const pending = await planWithin(
+      this.db,
+      this.rollups,
+      scope.region.code,
+      months,
+      this.planBudgetMs,
+    );
+    if (pending.length > 0)
+      return `${pending.length} 个月份正在首次统计（范围大时需数分钟），请稍后刷新`;
     const rows = await readRollup(this.db, {
       region: scope.region.code,
       childLength: scope.groupLength,
