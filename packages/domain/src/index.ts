@@ -27,3 +27,5 @@ export * from './rollup.js';
 export * from './completeness.js';
 export * from './spot-checks.js';
 export * from './reports.js';
+export * from './dashboard.js';
+export * from './scorecards.js';

@@ -35,6 +35,8 @@ import { providersRoutes } from './modules/providers/providers.routes.js';
 import { referralsRoutes } from './modules/referrals/referrals.routes.js';
 import { careServicesRoutes } from './modules/care-services/care-services.routes.js';
 import { entitlementsRoutes } from './modules/entitlements/entitlements.routes.js';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes.js';
+import { scorecardsRoutes } from './modules/scorecards/scorecards.routes.js';
 import { reportsRoutes } from './modules/reports/reports.routes.js';
 import { spotChecksRoutes } from './modules/spot-checks/spot-checks.routes.js';
 import type { Services } from './services.js';
@@ -139,6 +141,8 @@ export async function buildApp(services: Services, options: AppOptions): Promise
   referralsRoutes(app, services);
   careServicesRoutes(app, services);
   entitlementsRoutes(app, services);
+  dashboardRoutes(app, services);
+  scorecardsRoutes(app, services);
   reportsRoutes(app, services);
   spotChecksRoutes(app, services);
   // Running imports stop (and are marked failed) before the database closes.

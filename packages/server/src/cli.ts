@@ -164,8 +164,8 @@ async function serve(config: Config): Promise<void> {
     await app.close().catch(() => undefined);
     await dispatcher.stop().catch(() => undefined);
     await escalation.stop().catch(() => undefined);
-    await relay?.close();
     await rollupUpkeep.stop().catch(() => undefined);
+    await relay?.close();
     await database.close().catch(() => undefined);
     process.exit(0);
   };

@@ -28,6 +28,8 @@ import { ProvidersService } from './modules/providers/providers.service.js';
 import { ReferralsService } from './modules/referrals/referrals.service.js';
 import { CareServicesService } from './modules/care-services/care-services.service.js';
 import { EntitlementsService } from './modules/entitlements/entitlements.service.js';
+import { DashboardService } from './modules/dashboard/dashboard.service.js';
+import { ScorecardsService } from './modules/scorecards/scorecards.service.js';
 import { ReportsService } from './modules/reports/reports.service.js';
 import { SpotChecksService } from './modules/spot-checks/spot-checks.service.js';
 
@@ -64,6 +66,10 @@ export interface Services {
   careServices: CareServicesService;
   entitlements: EntitlementsService;
   rollups: RollupsService;
+  /** 数据看板: the figures of the dashboard. */
+  dashboard: DashboardService;
+  /** 绩效考评: scorecards of townships and counties, their indicators and weights. */
+  scorecards: ScorecardsService;
   /** 统计报表: the monthly statistics table and the ledger completeness report. */
   reports: ReportsService;
   /** Spot checks (抽查) of recorded visits. */
@@ -122,6 +128,8 @@ export function createServices(
     referrals: new ReferralsService(db, regions, alertBus),
     careServices: new CareServicesService(db, regions, alertBus),
     entitlements: new EntitlementsService(db),
+    dashboard: new DashboardService(db, regions, rollups),
+    scorecards: new ScorecardsService(db, regions, rollups),
     reports: new ReportsService(db, regions, rollups),
     spotChecks: new SpotChecksService(db, regions, rollups, vault),
   };

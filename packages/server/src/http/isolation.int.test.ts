@@ -91,6 +91,15 @@ const COVERED = new Set([
   'GET /api/schedule/summary',
   'GET /api/visit-rate',
   'GET /api/visit-rate/unvisited',
+  'GET /api/dashboard/rate-trend',
+  'GET /api/dashboard/findings',
+  'GET /api/dashboard/emergencies',
+  'GET /api/dashboard/needs',
+  'GET /api/dashboard/campaigns',
+  'GET /api/scorecards',
+  'GET /api/scorecards/export',
+  'GET /api/scorecards/config',
+  'PUT /api/scorecards/config',
   'POST /api/campaigns',
   'POST /api/visits',
   'GET /api/visits/amendable',
@@ -909,6 +918,45 @@ describeEachDatabase('jurisdiction isolation', (env) => {
     // A village account does not spot-check at all.
     expect((await a.get('/api/spot-checks')).statusCode).toBe(403);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('gives county A 404 for county B’s dashboard and scorecards, and none of B’s in its own', async () => {
+    const countyA = await env().signIn('county', '210624');
+    const db = env().database.db;
+    const configs = () => db.selectFrom('scorecard_configs').selectAll().execute();
+    const before = await configs();
+    for (const res of await Promise.all([
+      countyA.get('/api/dashboard/rate-trend?region=210681'),
+      countyA.get(`/api/dashboard/findings?region=${TOWNSHIP_B}`),
+      countyA.get(`/api/dashboard/emergencies?region=${VILLAGE_B}`),
+      countyA.get('/api/dashboard/needs?region=210681'),
+      countyA.get(`/api/dashboard/campaigns?region=${TOWNSHIP_B}`),
+      countyA.get('/api/scorecards?region=210681'),
+      countyA.get(`/api/scorecards?region=${TOWNSHIP_B}`),
+      countyA.get('/api/scorecards/export?region=210681'),
+      countyA.get('/api/scorecards/config?region=210681'),
+      countyA.inject({
+        method: 'PUT',
+        url: '/api/scorecards/config?region=210681',
+        payload: { indicators: [{ key: 'visit_rate', weight: 100 }] },
+      }),
+    ])) {
+      expect(res.statusCode, res.body).toBe(404);
+      expect(res.body).not.toContain('东港');
+    }
+    for (const url of [
+      '/api/dashboard/rate-trend?months=2',
+      '/api/dashboard/findings',
+      '/api/dashboard/needs',
+      '/api/dashboard/campaigns',
+      '/api/scorecards',
+    ]) {
+      const own = await countyA.get(url);
+      expect(own.statusCode, own.body).toBe(200);
+      expect(own.body).not.toContain('东港');
+      expect(own.body).not.toContain(TOWNSHIP_B);
+    }
+    expect(await configs()).toEqual(before);
   });
 
   it('covers every API endpoint that exists', () => {
