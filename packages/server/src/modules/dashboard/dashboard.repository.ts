@@ -3,11 +3,13 @@ import {
   regionCodePath,
   type FindingStatus,
   type FindingType,
+  type Tier,
 } from '@tanfang/domain';
 import { sql } from 'kysely';
 import type { Executor } from '../../context.js';
 import { escapeLike } from '../../db/like.js';
 import { withinOrAbove } from '../policies/policies.repository.js';
+import type { CountElderRow } from '../schedule/schedule.repository.js';
 
 /** A region and a span of instants [from, to). */
 export interface RegionSpan {
@@ -192,17 +194,68 @@ export interface CampaignVisitRow {
 }
 
 /**
- * The counting visits made in a region in [from, to), oldest first: a visit a spot check could
- * not verify does not count (as in the visit-rate rollup).
+ * Of a campaign's windows ([start + n·w, start + (n + 1)·w), n < `windows`), how many elders were
+ * visited in each (by a counted method, up to `now`, not 未核实) — over the elders present in
+ * the region all along: active there since `since` or before, and selected by the campaign. One
+ * statement, nothing per elder sent back; a hash join (the planner would probe the visits index
+ * once per elder) and no JIT (compiling costs more than the scan).
  */
-export async function visitTimesOf(
+export async function campaignWindowsVisited(
   db: Executor,
-  counties: readonly string[],
-  region: string,
+  p: {
+    /** The counties of the region (the visits' index leads with the county). */
+    counties: readonly string[];
+    region: string;
+    since: string;
+    selectors: { tiers: readonly Tier[]; categories: readonly string[] };
+    start: Date;
+    windowMs: number;
+    windows: number;
+    now: Date;
+    methods: readonly string[];
+  },
+): Promise<{ elders: number; visited: Map<number, number> }> {
+  const tiers =
+    p.selectors.tiers.length > 0 ? sql`and e.tier = any(${[...p.selectors.tiers]}::text[])` : sql``;
+  const categories =
+    p.selectors.categories.length > 0
+      ? sql`and e.categories && ${[...p.selectors.categories]}::text[]`
+      : sql``;
+  const end = new Date(p.start.getTime() + p.windows * p.windowMs);
+  return db.transaction().execute(async (trx) => {
+    await sql`set local jit = off`.execute(trx);
+    await sql`set local enable_nestloop = off`.execute(trx);
+    const { rows } = await sql<{ n: number; visited: number }>`
+      with el as materialized (
+        select e.id from elders e
+        where e.village_code like ${within(p.region)} and e.status = 'active'
+          and e.status_since <= ${p.since} ${tiers} ${categories}
+      )
+      select floor(extract(epoch from v.visited_at - ${p.start}::timestamptz) * 1000
+          / ${p.windowMs})::int as n,
+        count(distinct v.elder_id)::int as visited
+      from visits v join el on el.id = v.elder_id
+      where v.county_code = any(${[...p.counties]}::text[])
+        and v.village_code like ${within(p.region)}
+        and v.visited_at >= ${p.start} and v.visited_at < ${end} and v.visited_at <= ${p.now}
+        and not v.unverified and v.method = any(${[...p.methods]}::text[])
+      group by 1`.execute(trx);
+    const { rows: count } = await sql<{ n: number }>`
+      select count(*)::int as n from elders e
+      where e.village_code like ${within(p.region)} and e.status = 'active'
+        and e.status_since <= ${p.since} ${tiers} ${categories}`.execute(trx);
+    return { elders: count[0]?.n ?? 0, visited: new Map(rows.map((r) => [r.n, r.visited])) };
+  });
+}
+
+/** The counting visits (not 未核实) of some elders in [from, to), oldest first. */
+export async function visitTimesOfElders(
+  db: Executor,
+  elderIds: readonly string[],
   from: Date,
   to: Date,
 ): Promise<CampaignVisitRow[]> {
-  if (counties.length === 0) return [];
+  if (elderIds.length === 0) return [];
   return db
     .selectFrom('visits')
     .select([
@@ -211,11 +264,60 @@ export async function visitTimesOf(
       sql<number>`(extract(epoch from visited_at) * 1000)::float8`.as('visitedAt'),
       sql<number>`(extract(epoch from entered_at) * 1000)::float8`.as('enteredAt'),
     ])
-    .where('county_code', 'in', counties)
-    .where('village_code', 'like', within(region))
+    .where('elder_id', 'in', [...elderIds])
     .where('visited_at', '>=', from)
     .where('visited_at', '<', to)
     .where('unverified', '=', false)
     .orderBy('visited_at')
     .execute();
+}
+
+/**
+ * The elders of a region a campaign may ask for (by tier and categories, empty = all) who were not
+ * there all along: registered or back since `since`, or whose status changed since then, and
+ * those who left the region since then — `countEldersInRegion`'s elders less those
+ * `campaignWindowsVisited` counts.
+ */
+export async function campaignElders(
+  db: Executor,
+  region: string,
+  since: string,
+  selectors: { tiers: readonly Tier[]; categories: readonly string[] },
+): Promise<CountElderRow[]> {
+  const like = within(region);
+  const select = () => {
+    let q = db
+      .selectFrom('elders as e')
+      .select(['e.id', 'e.village_code', 'e.tier', 'e.categories', 'e.status', 'e.status_since']);
+    if (selectors.tiers.length > 0) q = q.where('e.tier', 'in', [...selectors.tiers]);
+    if (selectors.categories.length > 0)
+      q = q.where(sql<boolean>`e.categories && ${[...selectors.categories]}::text[]`);
+    return q;
+  };
+  const [here, left] = await Promise.all([
+    select()
+      .where('e.village_code', 'like', like)
+      // Not present all along: came since, or left the 在册 state since.
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('e.status', '=', 'active'), eb('e.status_since', '>', since)]),
+          eb.and([eb('e.status', '<>', 'active'), eb('e.status_since', '>=', since)]),
+        ]),
+      )
+      .execute(),
+    select()
+      .where(
+        'e.id',
+        'in',
+        db
+          .selectFrom('elder_status_history as h')
+          .select('h.elder_id')
+          .where('h.village_code', 'like', like)
+          .where('h.effective_date', '>=', since)
+          .where('h.status', '<>', 'active'),
+      )
+      .execute(),
+  ]);
+  const seen = new Set(here.map((r) => r.id));
+  return [...here, ...left.filter((r) => !seen.has(r.id))];
 }

@@ -19,6 +19,7 @@ import {
   periodLabel,
   planSchedule,
   presenceOf,
+  selects,
   rateCell,
   startOfLocalDate,
   tallySchedule,
@@ -48,7 +49,6 @@ import type { RegionsService } from '../regions/regions.service.js';
 import { readRollup } from '../rollups/rollups.repository.js';
 import { RATE_READERS, type RollupsService } from '../rollups/rollups.service.js';
 import {
-  countEldersInRegion,
   countiesOf,
   statusHistoryOf,
   type CountElderRow,
@@ -61,7 +61,10 @@ import {
   plannedMonthsOf,
   presetsApplying,
   referralsByKind,
-  visitTimesOf,
+  campaignWindowsVisited,
+  visitTimesOfElders,
+  campaignElders,
+  type CampaignVisitRow,
   type RegionSpan,
 } from './dashboard.repository.js';
 
@@ -106,6 +109,31 @@ export async function planWithin(
   if (inTime) return [];
   work.catch((error: unknown) => console.error('探访率月份统计失败', region, error));
   return missing.filter((m) => !done.has(m));
+}
+
+/**
+ * Adds to a tally the windows of `elders` elders present all along, as `tallySchedule` counts
+ * them: the windows opened by `now` are due; those with a visit are done (entered on time or late:
+ * progress counts both), the one still open without a visit is open, the closed ones without a
+ * visit are overdue. A campaign's last window keeps its whole length.
+ */
+export function addWholeWindows(
+  tally: ScheduleTally,
+  elders: number,
+  c: { start: number; windowMs: number; windows: number },
+  visited: ReadonlyMap<number, number>,
+  now: number,
+): void {
+  if (now < c.start) return;
+  const opened = Math.min(c.windows, Math.floor((now - c.start) / c.windowMs) + 1);
+  let done = 0;
+  for (let n = 0; n < opened; n++) done += visited.get(n) ?? 0;
+  const lastOpen = now < c.start + opened * c.windowMs;
+  const open = lastOpen ? elders - (visited.get(opened - 1) ?? 0) : 0;
+  tally.due += elders * opened;
+  tally.done += done;
+  tally.open += open;
+  tally.overdue += elders * opened - done - open;
 }
 
 /**
@@ -356,11 +384,32 @@ export class DashboardService {
     const startDate = localDateOf(Date.parse(rule.startsAt));
     const to = Math.min(now, Date.parse(rule.endsAt));
     const toDate = addDays(localDateOf(to), 1);
-    const rows = await countEldersInRegion(this.db, region, startDate);
-    const presence = await this.presence(rows, startDate);
+    const selectors = { tiers: rule.tiers, categories: rule.categories };
+    // Present in the region all along (the common case): every window whole, counted in SQL.
+    const start = Date.parse(rule.startsAt);
+    const w = rule.withinHours * 3_600_000;
+    const windows = Math.ceil((Date.parse(rule.endsAt) - start) / w);
+    const whole = await campaignWindowsVisited(this.db, {
+      counties: await countiesOf(this.db, region),
+      region,
+      since: startDate,
+      selectors,
+      start: new Date(start),
+      windowMs: w,
+      windows,
+      now: new Date(now),
+      methods: rule.countedMethods,
+    });
+    const tally = { ...emptyTally(), elders: whole.elders };
+    addWholeWindows(tally, whole.elders, { start, windowMs: w, windows }, whole.visited, now);
+    // The others (came, left, moved or died since the campaign began): the engine, elder by elder.
+    const others = (await campaignElders(this.db, region, startDate, selectors)).filter((r) =>
+      selects(rule, { tier: r.tier as Tier, categories: r.categories as Category[] }),
+    );
+    const presence = await this.presence(others, startDate);
     const plans = new Map<string, PlannedObligation[]>();
     const planned: { id: string; plan: PlannedObligation[] }[] = [];
-    for (const row of rows) {
+    for (const row of others) {
       const p = presence.get(row.id)!;
       const key = `${row.tier}|${row.categories.join(',')}|${p.key}`;
       let plan = plans.get(key);
@@ -378,21 +427,15 @@ export class DashboardService {
       }
       if (plan.length > 0) planned.push({ id: row.id, plan });
     }
-    const visits = new Map<string, Awaited<ReturnType<typeof visitTimesOf>>>();
-    if (planned.length > 0) {
-      for (const v of await visitTimesOf(
-        this.db,
-        await countiesOf(this.db, region),
-        region,
-        new Date(Date.parse(rule.startsAt)),
-        new Date(to + 1),
-      )) {
-        const list = visits.get(v.elder_id);
-        if (list) list.push(v);
-        else visits.set(v.elder_id, [v]);
-      }
-    }
-    const tally = { ...emptyTally(), elders: planned.length };
+    const visits = new Map<string, CampaignVisitRow[]>(planned.map(({ id }) => [id, []]));
+    for (const v of await visitTimesOfElders(
+      this.db,
+      planned.map((x) => x.id),
+      new Date(Date.parse(rule.startsAt)),
+      new Date(to + 1),
+    ))
+      visits.get(v.elder_id)?.push(v);
+    tally.elders += planned.length;
     for (const { id, plan } of planned) tallySchedule(tally, plan, visits.get(id) ?? [], now);
     return tally;
   }
@@ -425,9 +468,11 @@ export class DashboardService {
     for (const row of rows) {
       const h = history.get(row.id);
       if (!h) {
+        // Present in the region since before the campaign: its windows are the same anywhere in
+        // it, so one plan per profile serves them all.
         out.set(row.id, {
           presence: [{ villageCode: row.village_code, from: row.status_since, to: null }],
-          key: row.village_code,
+          key: 'all along',
         });
         continue;
       }
