@@ -56,11 +56,11 @@ function menuItemsFor(role: Role): MenuItem[] {
   // A provider account's home is 转介给本机构.
   const items: MenuItem[] =
     role === 'provider' ? [] : [{ key: '/', icon: <HomeOutlined />, label: '首页' }];
-  // 提醒: the one queue of what needs doing now.
-  if (hasAlertQueue(role)) items.push({ key: '/alerts', icon: <BellOutlined />, label: '提醒' });
   // 探访任务 right after 首页: the first thing village and township staff need.
   if (canReadWorklist(role))
     items.push({ key: '/worklist', icon: <CarryOutOutlined />, label: '探访任务' });
+  // 提醒: the one queue of what needs doing now (also the bell in the header).
+  if (hasAlertQueue(role)) items.push({ key: '/alerts', icon: <BellOutlined />, label: '提醒' });
   if (canReadDashboard(role))
     items.push({ key: '/dashboard', icon: <DashboardOutlined />, label: '数据看板' });
   if (canReadEmergencies(role))
