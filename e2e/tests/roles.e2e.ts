@@ -54,12 +54,20 @@ for (const size of Object.keys(VIEWPORTS) as (keyof typeof VIEWPORTS)[]) {
               .toContain('东岔村委会');
             await expect.poll(() => page.getByTestId('field-worklist').isVisible()).toBe(true);
           } else {
-            await page.waitForURL((url) => url.pathname === '/');
+            // 首页; a provider account's home is 转介给本机构 (it has no 首页).
+            const home = account.username === 'demo-provider' ? '/referrals' : '/';
+            await page.waitForURL((url) => url.pathname === home);
             const header = page.getByTestId('current-user');
             await expect.poll(() => header.innerText()).toContain(account.role);
-            await expect
-              .poll(() => page.getByTestId('jurisdiction-path').innerText())
-              .toContain('丹东市');
+            // 首页 shows the jurisdiction's path; the provider's home its referrals by status.
+            if (account.username === 'demo-provider') {
+              await expect.poll(() => page.getByTestId('referral-tabs').isVisible()).toBe(true);
+              await expect.poll(() => page.locator('body').innerText()).toContain('转介给本机构');
+            } else {
+              await expect
+                .poll(() => page.getByTestId('jurisdiction-path').innerText())
+                .toContain('丹东市');
+            }
             await expect
               .poll(() => page.locator('body').innerText())
               .toContain(account.place.replace(/^辽宁省/, ''));

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { SpotCheckDetailDto } from '@tanfang/domain';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, login, newContext } from '../lib/browser.js';
 
@@ -42,6 +42,13 @@ async function screen(page: Page, name: string, fullPage = false): Promise<void>
   });
 }
 
+/** Waits until an element's entrance animations (antd's zoom and slide) have finished. */
+async function settled(locator: Locator): Promise<void> {
+  await locator.evaluate((el) =>
+    Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished)),
+  );
+}
+
 /** Last month, China time, as YYYY-MM. */
 function lastMonth(): string {
   const now = new Date(Date.now() + 8 * 3_600_000);
@@ -66,9 +73,20 @@ describe('抽查 (spot checks)', () => {
       await page.waitForURL('**/spot-checks');
       await page.getByTestId('spot-check-draw').click();
       const dialog = page.getByRole('dialog');
+      // The modal zooms in from the button: a dropdown opened meanwhile is aligned to where the
+      // field was mid-zoom and moves away under the pointer when it realigns (the click is lost).
+      await settled(dialog);
       await dialog.locator('#townshipCode').click();
-      await page.locator('.ant-cascader-menu-item', { hasText: '宽甸满族自治县' }).first().click();
-      await page.locator('.ant-cascader-menu-item', { hasText: '灌水镇' }).first().click();
+      const menu = page.locator('.ant-cascader-dropdown:visible');
+      await settled(menu);
+      const county = menu.locator('.ant-cascader-menu-item', { hasText: '宽甸满族自治县' });
+      await county.click();
+      // Its townships load lazily once it is opened.
+      await expect
+        .poll(() => county.getAttribute('class'))
+        .toContain('ant-cascader-menu-item-active');
+      await menu.locator('.ant-cascader-menu-item', { hasText: '灌水镇' }).click();
+      await expect.poll(() => dialog.innerText()).toContain('宽甸满族自治县 / 灌水镇');
       await dialog.locator('#seed').fill(SEED);
       await screen(page, 'spot-checks-draw');
       await dialog.getByTestId('draw-submit').click();
