@@ -191,7 +191,7 @@ export default function ConsoleLayout() {
             style={{
               display: 'flex',
               alignItems: 'center',
-              gap: 12,
+              gap: wide ? 12 : 8,
               padding: '0 12px 0 8px',
               background: token.colorBgContainer,
               borderBottom: `1px solid ${token.colorBorderSecondary}`,
@@ -216,7 +216,18 @@ export default function ConsoleLayout() {
                 <Typography.Text strong ellipsis>
                   {user.displayName}
                 </Typography.Text>
-                <Tag color="blue" style={{ marginInlineEnd: 0 }}>
+                {/* Shrinks with an ellipsis instead of running over the 值班 switch on a phone. */}
+                <Tag
+                  color="blue"
+                  title={ROLE_LABELS[user.role]}
+                  style={{
+                    marginInlineEnd: 0,
+                    minWidth: 0,
+                    flexShrink: 1,
+                    overflow: 'hidden',
+                    textOverflow: 'ellipsis',
+                  }}
+                >
                   {ROLE_LABELS[user.role]}
                 </Tag>
               </div>
@@ -230,12 +241,14 @@ export default function ConsoleLayout() {
             </div>
             <DutySwitch />
             <AlertBell to="/alerts" />
+            {/* On a phone the icon alone: the account, 值班 and the bell need the width. */}
             <Button
               icon={<LogoutOutlined />}
               onClick={() => void onLogout()}
-              style={wide ? undefined : { paddingInline: 8 }}
+              aria-label="退出登录"
+              title="退出登录"
             >
-              退出登录
+              {wide ? '退出登录' : null}
             </Button>
           </Layout.Header>
           <Layout.Content style={{ padding: wide ? 24 : 12 }}>

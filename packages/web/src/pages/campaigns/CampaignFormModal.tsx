@@ -17,6 +17,7 @@ import {
   Button,
   Checkbox,
   Col,
+  ConfigProvider,
   DatePicker,
   Flex,
   Form,
@@ -104,6 +105,11 @@ const wallClockProps = {
   getValueProps: (value: string | undefined) => ({ value: value ? dayjs(value) : undefined }),
   normalize: (value: Dayjs | null) => (value ? value.format(WALL_CLOCK) : undefined),
 };
+
+/** Where the form's dropdowns open: in the dialog's scrolling wrapper, so they move with it. */
+function popupInDialog(trigger?: HTMLElement): HTMLElement {
+  return trigger?.closest<HTMLElement>('.ant-modal-wrap') ?? document.body;
+}
 
 /** Props of `CampaignFormModal`. */
 export interface CampaignFormModalProps {
@@ -198,220 +204,226 @@ export function CampaignFormModal({ onClose, onSaved }: CampaignFormModalProps) 
           data-testid="campaign-form-error"
         />
       )}
-      <Form<CampaignFormValues>
-        form={form}
-        layout="vertical"
-        preserve={false}
-        initialValues={{
-          regionCode: me.jurisdiction.code,
-          name: '',
-          startsAt: chinaNowWallClock(),
-          withinValue: 7,
-          withinUnit: 'days',
-          tiers: [],
-          categories: [],
-          countedMethods: ['in_person', 'phone', 'video'],
-          checklist: [],
-        }}
-        onFinish={(values) => void onFinish(values)}
-        data-testid="campaign-form"
-      >
-        <Row gutter={16}>
-          <Col {...half}>
-            <Form.Item
-              label="专项类型"
-              name="kind"
-              required
-              rules={[{ required: true, message: '请选择专项类型' }]}
-              extra="汛期、供暖季等类型自带常用检查项"
-            >
-              <Select<CampaignKind>
-                options={KIND_OPTIONS}
-                placeholder="请选择专项类型"
-                onChange={chooseKind}
-              />
-            </Form.Item>
-          </Col>
-          <Col {...half}>
-            <Form.Item
-              label="专项名称"
-              name="name"
-              required
-              rules={[schemaRule(CampaignInput.shape.name)]}
-            >
-              <Input maxLength={60} placeholder="如：2027 年汛期入户走访" autoComplete="off" />
-            </Form.Item>
-          </Col>
-          <Col span={24}>
-            <Form.Item
-              label="适用区域"
-              name="regionCode"
-              required
-              rules={[{ required: true, message: '请选择适用区域' }]}
-            >
-              <RegionPicker placeholder="请选择适用区域" allowClear={false} />
-            </Form.Item>
-          </Col>
-          <Col {...half}>
-            <Form.Item
-              label="开始时间"
-              name="startsAt"
-              required
-              rules={[{ required: true, message: '请选择开始时间' }]}
-              extra="最早可追溯 7 天"
-              {...wallClockProps}
-            >
-              <DatePicker
-                showTime={{ format: 'HH:mm' }}
-                needConfirm={false}
-                format="YYYY-MM-DD HH:mm"
-                style={{ width: '100%' }}
-                placeholder="请选择开始时间"
-              />
-            </Form.Item>
-          </Col>
-          <Col {...half}>
-            <Form.Item
-              label="结束时间"
-              name="endsAt"
-              required
-              rules={[{ required: true, message: '请选择结束时间' }]}
-              extra="须晚于开始时间，专项最长一年"
-              {...wallClockProps}
-            >
-              <DatePicker
-                showTime={{ format: 'HH:mm' }}
-                needConfirm={false}
-                format="YYYY-MM-DD HH:mm"
-                style={{ width: '100%' }}
-                placeholder="请选择结束时间"
-              />
-            </Form.Item>
-          </Col>
-          <Col span={24}>
-            <Form.Item
-              label="时限"
-              required
-              style={{ marginBottom: 16 }}
-              extra="专项期间按此时限循环：每一轮内都须探访一次"
-            >
-              <Flex gap={8} align="baseline" wrap>
-                <Typography.Text>开始后</Typography.Text>
-                <Form.Item
-                  name="withinValue"
-                  rules={[{ required: true, message: '请填写时限' }]}
-                  style={{ marginBottom: 8 }}
-                >
-                  <InputNumber
-                    min={1}
-                    max={2160}
-                    precision={0}
-                    aria-label="时限"
-                    style={{ width: 100 }}
-                  />
-                </Form.Item>
-                <Form.Item name="withinUnit" style={{ marginBottom: 8 }}>
-                  <Select options={UNIT_OPTIONS} aria-label="时限单位" style={{ width: 90 }} />
-                </Form.Item>
-                <Typography.Text>内探访一次</Typography.Text>
-              </Flex>
-            </Form.Item>
-          </Col>
-          <SelectorFields />
-          <Col span={24}>
-            <Form.Item
-              label="计入的探访方式"
-              name="countedMethods"
-              required
-              rules={[{ required: true, type: 'array', min: 1, message: '请至少选择一种探访方式' }]}
-            >
-              <Checkbox.Group options={METHOD_OPTIONS} />
-            </Form.Item>
-          </Col>
-        </Row>
-
-        <Flex justify="space-between" align="center" wrap gap={8} style={{ marginBottom: 8 }}>
-          <Typography.Text strong>检查项</Typography.Text>
-          {kind && DEFAULT_CHECKLISTS[kind].length > 0 && (
-            <Button
-              size="small"
-              icon={<UndoOutlined />}
-              onClick={() =>
-                form.setFieldValue(
-                  'checklist',
-                  DEFAULT_CHECKLISTS[kind].map((item) => ({ ...item })),
-                )
-              }
-            >
-              恢复{CAMPAIGN_KIND_LABELS[kind]}默认检查项
-            </Button>
-          )}
-        </Flex>
-        <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 8 }}>
-          专项期间的探访表增加这些检查项。代码可不填，将按顺序生成（item_1、item_2…）。
-        </Typography.Paragraph>
-        <Form.List name="checklist">
-          {(fields, { add, remove }) => (
-            <div data-testid="campaign-checklist">
-              {fields.length === 0 && (
-                <Typography.Paragraph type="secondary">
-                  暂无检查项{kind ? '' : '：选择专项类型后自动带出常用检查项，也可自行添加'}。
-                </Typography.Paragraph>
-              )}
-              {fields.map((field, index) => (
-                <Flex key={field.key} gap={8} align="start" wrap={false}>
-                  <Typography.Text type="secondary" style={{ lineHeight: '32px', width: 20 }}>
-                    {index + 1}.
-                  </Typography.Text>
+      {/* Dropdowns and pickers open inside the dialog: on a phone the page behind may scroll when a
+          field takes focus, and a dropdown left on the page would move away from under the finger. */}
+      <ConfigProvider getPopupContainer={popupInDialog}>
+        <Form<CampaignFormValues>
+          form={form}
+          layout="vertical"
+          preserve={false}
+          initialValues={{
+            regionCode: me.jurisdiction.code,
+            name: '',
+            startsAt: chinaNowWallClock(),
+            withinValue: 7,
+            withinUnit: 'days',
+            tiers: [],
+            categories: [],
+            countedMethods: ['in_person', 'phone', 'video'],
+            checklist: [],
+          }}
+          onFinish={(values) => void onFinish(values)}
+          data-testid="campaign-form"
+        >
+          <Row gutter={16}>
+            <Col {...half}>
+              <Form.Item
+                label="专项类型"
+                name="kind"
+                required
+                rules={[{ required: true, message: '请选择专项类型' }]}
+                extra="汛期、供暖季等类型自带常用检查项"
+              >
+                <Select<CampaignKind>
+                  options={KIND_OPTIONS}
+                  placeholder="请选择专项类型"
+                  onChange={chooseKind}
+                />
+              </Form.Item>
+            </Col>
+            <Col {...half}>
+              <Form.Item
+                label="专项名称"
+                name="name"
+                required
+                rules={[schemaRule(CampaignInput.shape.name)]}
+              >
+                <Input maxLength={60} placeholder="如：2027 年汛期入户走访" autoComplete="off" />
+              </Form.Item>
+            </Col>
+            <Col span={24}>
+              <Form.Item
+                label="适用区域"
+                name="regionCode"
+                required
+                rules={[{ required: true, message: '请选择适用区域' }]}
+              >
+                <RegionPicker placeholder="请选择适用区域" allowClear={false} />
+              </Form.Item>
+            </Col>
+            <Col {...half}>
+              <Form.Item
+                label="开始时间"
+                name="startsAt"
+                required
+                rules={[{ required: true, message: '请选择开始时间' }]}
+                extra="最早可追溯 7 天"
+                {...wallClockProps}
+              >
+                <DatePicker
+                  showTime={{ format: 'HH:mm' }}
+                  needConfirm={false}
+                  format="YYYY-MM-DD HH:mm"
+                  style={{ width: '100%' }}
+                  placeholder="请选择开始时间"
+                />
+              </Form.Item>
+            </Col>
+            <Col {...half}>
+              <Form.Item
+                label="结束时间"
+                name="endsAt"
+                required
+                rules={[{ required: true, message: '请选择结束时间' }]}
+                extra="须晚于开始时间，专项最长一年"
+                {...wallClockProps}
+              >
+                <DatePicker
+                  showTime={{ format: 'HH:mm' }}
+                  needConfirm={false}
+                  format="YYYY-MM-DD HH:mm"
+                  style={{ width: '100%' }}
+                  placeholder="请选择结束时间"
+                />
+              </Form.Item>
+            </Col>
+            <Col span={24}>
+              <Form.Item
+                label="时限"
+                required
+                style={{ marginBottom: 16 }}
+                extra="专项期间按此时限循环：每一轮内都须探访一次"
+              >
+                <Flex gap={8} align="baseline" wrap>
+                  <Typography.Text>开始后</Typography.Text>
                   <Form.Item
-                    name={[field.name, 'label']}
-                    rules={[schemaRule(ChecklistItemSchema.shape.label)]}
-                    style={{ flex: 1, minWidth: 0, marginBottom: 12 }}
+                    name="withinValue"
+                    rules={[{ required: true, message: '请填写时限' }]}
+                    style={{ marginBottom: 8 }}
                   >
-                    <Input maxLength={40} placeholder="检查项名称" aria-label="检查项名称" />
-                  </Form.Item>
-                  <Form.Item
-                    name={[field.name, 'key']}
-                    style={{ width: wide ? 160 : 96, flex: 'none', marginBottom: 12 }}
-                  >
-                    <Input
-                      maxLength={40}
-                      placeholder={`item_${index + 1}`}
-                      aria-label="检查项代码"
+                    <InputNumber
+                      min={1}
+                      max={2160}
+                      precision={0}
+                      aria-label="时限"
+                      style={{ width: 100 }}
                     />
                   </Form.Item>
-                  <Button
-                    type="text"
-                    icon={<DeleteOutlined />}
-                    aria-label="删除检查项"
-                    onClick={() => remove(field.name)}
-                  />
+                  <Form.Item name="withinUnit" style={{ marginBottom: 8 }}>
+                    <Select options={UNIT_OPTIONS} aria-label="时限单位" style={{ width: 90 }} />
+                  </Form.Item>
+                  <Typography.Text>内探访一次</Typography.Text>
                 </Flex>
-              ))}
-              <Button
-                type="dashed"
-                icon={<PlusOutlined />}
-                onClick={() => add({ key: '', label: '' })}
-                disabled={fields.length >= 20}
-                block
-                style={{ marginBottom: 16 }}
+              </Form.Item>
+            </Col>
+            <SelectorFields />
+            <Col span={24}>
+              <Form.Item
+                label="计入的探访方式"
+                name="countedMethods"
+                required
+                rules={[
+                  { required: true, type: 'array', min: 1, message: '请至少选择一种探访方式' },
+                ]}
               >
-                添加检查项
-              </Button>
-            </div>
-          )}
-        </Form.List>
+                <Checkbox.Group options={METHOD_OPTIONS} />
+              </Form.Item>
+            </Col>
+          </Row>
 
-        <Form.Item label="说明" name="note">
-          <Input.TextArea
-            rows={2}
-            maxLength={200}
-            showCount
-            placeholder="如：依据的预警或通知文件"
-          />
-        </Form.Item>
-        <button type="submit" hidden aria-hidden tabIndex={-1} />
-      </Form>
+          <Flex justify="space-between" align="center" wrap gap={8} style={{ marginBottom: 8 }}>
+            <Typography.Text strong>检查项</Typography.Text>
+            {kind && DEFAULT_CHECKLISTS[kind].length > 0 && (
+              <Button
+                size="small"
+                icon={<UndoOutlined />}
+                onClick={() =>
+                  form.setFieldValue(
+                    'checklist',
+                    DEFAULT_CHECKLISTS[kind].map((item) => ({ ...item })),
+                  )
+                }
+              >
+                恢复{CAMPAIGN_KIND_LABELS[kind]}默认检查项
+              </Button>
+            )}
+          </Flex>
+          <Typography.Paragraph type="secondary" style={{ fontSize: 12, marginBottom: 8 }}>
+            专项期间的探访表增加这些检查项。代码可不填，将按顺序生成（item_1、item_2…）。
+          </Typography.Paragraph>
+          <Form.List name="checklist">
+            {(fields, { add, remove }) => (
+              <div data-testid="campaign-checklist">
+                {fields.length === 0 && (
+                  <Typography.Paragraph type="secondary">
+                    暂无检查项{kind ? '' : '：选择专项类型后自动带出常用检查项，也可自行添加'}。
+                  </Typography.Paragraph>
+                )}
+                {fields.map((field, index) => (
+                  <Flex key={field.key} gap={8} align="start" wrap={false}>
+                    <Typography.Text type="secondary" style={{ lineHeight: '32px', width: 20 }}>
+                      {index + 1}.
+                    </Typography.Text>
+                    <Form.Item
+                      name={[field.name, 'label']}
+                      rules={[schemaRule(ChecklistItemSchema.shape.label)]}
+                      style={{ flex: 1, minWidth: 0, marginBottom: 12 }}
+                    >
+                      <Input maxLength={40} placeholder="检查项名称" aria-label="检查项名称" />
+                    </Form.Item>
+                    <Form.Item
+                      name={[field.name, 'key']}
+                      style={{ width: wide ? 160 : 96, flex: 'none', marginBottom: 12 }}
+                    >
+                      <Input
+                        maxLength={40}
+                        placeholder={`item_${index + 1}`}
+                        aria-label="检查项代码"
+                      />
+                    </Form.Item>
+                    <Button
+                      type="text"
+                      icon={<DeleteOutlined />}
+                      aria-label="删除检查项"
+                      onClick={() => remove(field.name)}
+                    />
+                  </Flex>
+                ))}
+                <Button
+                  type="dashed"
+                  icon={<PlusOutlined />}
+                  onClick={() => add({ key: '', label: '' })}
+                  disabled={fields.length >= 20}
+                  block
+                  style={{ marginBottom: 16 }}
+                >
+                  添加检查项
+                </Button>
+              </div>
+            )}
+          </Form.List>
+
+          <Form.Item label="说明" name="note">
+            <Input.TextArea
+              rows={2}
+              maxLength={200}
+              showCount
+              placeholder="如：依据的预警或通知文件"
+            />
+          </Form.Item>
+          <button type="submit" hidden aria-hidden tabIndex={-1} />
+        </Form>
+      </ConfigProvider>
     </Modal>
   );
 }
