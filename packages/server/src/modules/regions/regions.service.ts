@@ -1,4 +1,5 @@
 import {
+  type RegionRef,
   RegionCode,
   isWithinJurisdiction,
   regionCodePath,
@@ -71,6 +72,13 @@ export class RegionsService {
     const query = parseInput(RegionSearchQuery, rawQuery, 'query');
     const rows = await searchRegions(this.db, ctx.actor.jurisdiction, query.q, query.limit);
     return { items: await Promise.all(rows.map((r) => this.withPath(r))) };
+  }
+
+  /** A region as responses carry it (code, name, full name); 404 when the code is unknown. */
+  async ref(code: string): Promise<RegionRef> {
+    const name = (await this.fullNames([code])).get(code);
+    if (!name) throw notFound('区域');
+    return { code, ...name };
   }
 
   /** Full names (e.g. 辽宁省丹东市宽甸满族自治县) of several codes, in one query. */

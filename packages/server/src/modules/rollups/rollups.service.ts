@@ -24,7 +24,6 @@ import {
   type PlannedObligation,
   type PolicyRule,
   type Presence,
-  type RegionRef,
   type RollupCounts,
   type Role,
   type ScheduleTally,
@@ -319,7 +318,7 @@ export class RollupsService {
     if (!isWithinJurisdiction(region, ctx.actor.jurisdiction)) throw notFound('区域');
     const period = parsePeriodKey(query.period)!;
     const [ref] = await Promise.all([
-      this.regionRef(region),
+      this.regions.ref(region),
       ...monthsOverlapping(period.start, period.end).map((m) => this.ensurePlanned(region, m)),
     ]);
     const childLength = { 2: 4, 4: 6, 6: 9, 9: 12, 12: 12 }[region.length]!;
@@ -585,12 +584,6 @@ export class RollupsService {
       }
     }
     return out;
-  }
-
-  private async regionRef(code: string): Promise<RegionRef> {
-    const name = (await this.regions.fullNames([code])).get(code);
-    if (!name) throw notFound('区域');
-    return { code, ...name };
   }
 
   /** Today's month (China time), planned at start-up for a region. */

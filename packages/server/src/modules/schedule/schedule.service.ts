@@ -26,7 +26,6 @@ import {
   type PlannedObligation,
   type PolicyRule,
   type Presence,
-  type RegionRef,
   type RegionWorklistDto,
   type Role,
   type ScheduleSummaryDto,
@@ -237,7 +236,7 @@ export class ScheduleService {
     if (level !== 'village' && level !== 'township') {
       throw badRequest('探访任务按乡镇(街道)或村(居)查看；县级以上请看探访统计', 'region');
     }
-    const ref = await this.regionRef(region);
+    const ref = await this.regions.ref(region);
     const today = localDateOf(now);
     const { rows, items, withoutPolicy } = await this.regionItems(region, now);
     const primaries = await currentPrimaryVisitors(
@@ -306,7 +305,7 @@ export class ScheduleService {
     const period = parsePeriodKey(query.period ?? localDateOf(now).slice(0, 7))!;
     const pStart = startOfLocalDate(period.start);
     const pEnd = startOfLocalDate(period.end);
-    const ref = await this.regionRef(region);
+    const ref = await this.regions.ref(region);
     const childLength = { 2: 4, 4: 6, 6: 9, 9: 12, 12: 12 }[region.length]!;
 
     const rows = await countEldersInRegion(this.db, region, addDays(period.start, -1));
@@ -606,12 +605,6 @@ export class ScheduleService {
         a.elder.name.localeCompare(b.elder.name, 'zh-CN'),
     );
     return { items: items.map(({ tier: _t, sortEnd: _s, ...item }) => item), withoutPolicy };
-  }
-
-  private async regionRef(code: string): Promise<RegionRef> {
-    const name = (await this.regions.fullNames([code])).get(code);
-    if (!name) throw notFound('区域');
-    return { code, ...name };
   }
 }
 
