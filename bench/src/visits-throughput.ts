@@ -14,6 +14,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -160,6 +161,43 @@ async function login(url: string, username: string): Promise<{ cookie: string; c
 }
 
 /**
+ * The clients' HTTP: one kept-alive connection per client, through node:http. `fetch` (undici
+ * behind a web-streams layer) spent most of a core of this 2-core machine on the load alone at
+ * 1,000 requests/s, taking it from the server and the database under test.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
+function post(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
  * The clients submitting visits for `seconds`; returns per-request latencies and errors.
  * With `rate` (visits/s over all clients) each client sends on a fixed schedule, one request at a
  * time, and a latency counts from when the request was due (so a server that falls behind is
@@ -171,8 +209,15 @@ async function load(
   clients: { cookie: string; csrf: string; elders: string[] }[],
   seconds: number,
   rate?: number,
-): Promise<{ latencies: number[]; errors: Map<string, number>; elapsed: number }> {
+): Promise<{
+  latencies: number[];
+  errors: Map<string, number>;
+  elapsed: number;
+  timeline: string[];
+}> {
   const latencies: number[] = [];
+  // Per second of the run (by when a request was due): latencies, to show stalls.
+  const perSecond: number[][] = [];
   const errors = new Map<string, number>();
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
@@ -208,19 +253,16 @@ async function load(
         const t = interval > 0 ? due : performance.now();
         due += interval;
         try {
-          const r = await fetch(`${url}/api/visits`, {
-            method: 'POST',
-            headers: {
-              'content-type': 'application/json',
-              cookie: c.cookie,
-              'x-csrf-token': c.csrf,
-            },
-            body,
+          const r = await post(`${url}/api/visits`, body, {
+            cookie: c.cookie,
+            'x-csrf-token': c.csrf,
           });
-          const text = await r.text();
-          if (r.status === 201 || r.status === 200) latencies.push(performance.now() - t);
-          else {
-            const code = /"code":"([a-z_]+)"/.exec(text)?.[1] ?? 'error';
+          if (r.status === 201 || r.status === 200) {
+            const ms = performance.now() - t;
+            latencies.push(ms);
+            (perSecond[Math.floor((t - t0) / 1000)] ??= []).push(ms);
+          } else {
+            const code = /"code":"([a-z_]+)"/.exec(r.text)?.[1] ?? 'error';
             const k = `${r.status} ${code}`;
             errors.set(k, (errors.get(k) ?? 0) + 1);
           }
@@ -231,7 +273,11 @@ async function load(
       }
     }),
   );
-  return { latencies, errors, elapsed: (performance.now() - t0) / 1000 };
+  const timeline = perSecond.map(
+    (l, i) =>
+      `${i}s n=${l.length} p50=${percentile(l, 50).toFixed(0)} p99=${percentile(l, 99).toFixed(0)}`,
+  );
+  return { latencies, errors, elapsed: (performance.now() - t0) / 1000, timeline };
 }
 
 /** Raw single-row INSERTs into `visits` from `concurrency` loops over a pool, for `seconds`. */
@@ -291,6 +337,8 @@ async function benchOne(
       `${kind}: 饱和 ${satRate.toFixed(0)} 条/秒；按 ${offered} 条/秒匀速提交 ${SECONDS} 秒…`,
     );
     const r = await load(url, sessions, SECONDS, offered);
+    // BENCH_TIMELINE=1 prints the paced run second by second (where a stall happened).
+    if (process.env['BENCH_TIMELINE'] === '1') console.log(r.timeline.join('\n'));
     const rate = r.latencies.length / r.elapsed;
     const errorsOf = (m: Map<string, number>) =>
       [...m.entries()].map(([k, v]) => `${k}×${v}`).join(', ');

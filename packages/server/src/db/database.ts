@@ -131,6 +131,12 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
+    // No JIT compilation: our statements are short and index-driven, but their estimated costs
+    // (a batch from jsonb_to_recordset is guessed at 100 rows, each with subqueries) pass the JIT
+    // thresholds as tables grow, and compiling then costs 50–80 ms per statement — measured: the
+    // recording-facts statement of 100 visits 89–109 ms with JIT, 21 ms without; city-scale
+    // dashboard queries 0.5–0.9 s more (docs/perf.md).
+    options: '-c jit=off',
     types: { getTypeParser: getTypeParser as typeof pg.types.getTypeParser },
   });
   pool.on('error', (error) => console.error(`PostgreSQL 连接错误：${error.message}`));

@@ -198,7 +198,7 @@ export interface CampaignVisitRow {
  * visited in each (by a counted method, up to `now`, not 未核实) — over the elders present in
  * the region all along: active there since `since` or before, and selected by the campaign. One
  * statement, nothing per elder sent back; a hash join (the planner would probe the visits index
- * once per elder) and no JIT (compiling costs more than the scan).
+ * once per elder; JIT is off on every connection, see db/database.ts).
  */
 export async function campaignWindowsVisited(
   db: Executor,
@@ -223,7 +223,6 @@ export async function campaignWindowsVisited(
       : sql``;
   const end = new Date(p.start.getTime() + p.windows * p.windowMs);
   return db.transaction().execute(async (trx) => {
-    await sql`set local jit = off`.execute(trx);
     await sql`set local enable_nestloop = off`.execute(trx);
     const { rows } = await sql<{ n: number; visited: number }>`
       with el as materialized (

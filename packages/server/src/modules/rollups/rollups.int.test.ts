@@ -150,6 +150,43 @@ describeEachDatabase('the visit-rate rollup', (env) => {
     expect(await rollups().verify(COUNTY, month1)).toEqual([]);
   });
 
+  it('repairs, in the safety net, a window a visit was written past, and touches nothing when all is right', async () => {
+    // A visit written in the instant its window was planned again: neither statement saw the
+    // other, so the window stays unvisited (simulated by writing the visit alone).
+    const enteredAt = at(`${month1}-05`);
+    await env()
+      .database.db.insertInto('visits')
+      .values({
+        id: uuidv7(),
+        elder_id: elders[2]!,
+        county_code: COUNTY,
+        village_code: DONGCHA,
+        visitor_id: visitorId,
+        visited_at: new Date(at(`${month1}-04`)),
+        entered_at: new Date(enteredAt),
+        method: 'phone',
+        template_key: DANDONG_2023.key,
+        template_version: DANDONG_2023.version,
+        answers: JSON.stringify(prefilledAnswers(DANDONG_2023)),
+        entered_by: visitorUser,
+      })
+      .execute();
+    const drift = await rollups().verify(COUNTY, month1);
+    expect(drift.length).toBeGreaterThan(0);
+    // A round over visits entered before it finds nothing to do.
+    expect(await rollups().reconcile(new Date(enteredAt + 1))).toBe(0);
+    expect(await rollups().reconcile(new Date(enteredAt - 60_000))).toBe(1);
+    expect(await rollups().verify(COUNTY, month1)).toEqual([]);
+    const rate = await rollups().rate(
+      ctxOf(county),
+      { region: COUNTY, period: month1 },
+      at(`${month1}-20`),
+    );
+    expect(rate.total).toMatchObject({ due: 6, onTime: 2, notVisited: 4 });
+    // Run again, it finds the window right and changes nothing.
+    expect(await rollups().reconcile(new Date(enteredAt - 60_000))).toBe(0);
+  });
+
   it('lists the elders not visited, and refuses another county and a bad period, naming the field', async () => {
     const r = await village.get(`/api/visit-rate/unvisited?region=${DONGCHA}&period=${month1}`);
     expect(r.statusCode, r.body).toBe(200);
