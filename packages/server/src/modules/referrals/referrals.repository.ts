@@ -1,7 +1,7 @@
 import type { ReferralStatus } from '@tanfang/domain';
 import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { Executor } from '../../context.js';
-import type { FindingEventsTable, ReferralEventsTable, ReferralsTable } from '../../db/schema.js';
+import type { ReferralEventsTable, ReferralsTable } from '../../db/schema.js';
 
 /** A referral row. */
 export type ReferralRow = Selectable<ReferralsTable>;
@@ -179,41 +179,6 @@ export async function insertReferralEvent(
   row: Insertable<ReferralEventsTable>,
 ): Promise<void> {
   await db.insertInto('referral_events').values(row).execute();
-}
-
-/** The finding facts a referral needs, locked for the rest of the transaction. */
-export function lockFinding(
-  db: Executor,
-  id: string,
-): Promise<
-  { id: string; elder_id: string; county_code: string; status: string; title: string } | undefined
-> {
-  return db
-    .selectFrom('findings')
-    .select(['id', 'elder_id', 'county_code', 'status', 'title'])
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
-}
-
-/** Sets a finding's status. */
-export async function setFindingStatus(db: Executor, id: string, status: string): Promise<void> {
-  await db
-    .updateTable('findings')
-    .set({ status, updated_at: new Date() })
-    .where('id', '=', id)
-    .execute();
-}
-
-/** Records a step of a finding. */
-export async function insertFindingEvent(
-  db: Executor,
-  row: Insertable<FindingEventsTable>,
-): Promise<void> {
-  await db
-    .insertInto('finding_events')
-    .values({ ...row, detail: row.detail === undefined ? null : JSON.stringify(row.detail) })
-    .execute();
 }
 
 /** How many other referrals of a finding still wait for their provider. */

@@ -41,6 +41,11 @@ import {
   listCareServices,
 } from '../care-services/care-services.repository.js';
 import {
+  insertFindingEvents,
+  lockFindingRow,
+  updateFinding,
+} from '../findings/findings.repository.js';
+import {
   findProviderById,
   providerOfUser,
   type ProviderRow,
@@ -51,14 +56,11 @@ import {
   findElderBrief,
   findReferralRow,
   findReferralView,
-  insertFindingEvent,
   insertReferralEvent,
   insertReferralIfNew,
   listReferrals,
-  lockFinding,
   lockReferral,
   referralEvents,
-  setFindingStatus,
   updateReferral,
   type ElderBrief,
   type ReferralScope,
@@ -115,7 +117,7 @@ export class ReferralsService {
 
     const result = await this.db.transaction().execute(async (trx) => {
       // The finding first: its lock orders concurrent referrals of it (and their retries).
-      const finding = input.findingId ? await lockFinding(trx, input.findingId) : undefined;
+      const finding = input.findingId ? await lockFindingRow(trx, input.findingId) : undefined;
       if (input.findingId && (!finding || finding.elder_id !== elder.id))
         throw badRequest('发现问题不存在，或不是该老年人的问题', 'findingId');
       if (finding?.status === 'closed')
@@ -149,19 +151,21 @@ export class ReferralsService {
       if (finding) {
         const from = finding.status as FindingStatus;
         findingMoved = FINDING_TRANSITIONS[from].includes('referred');
-        if (findingMoved) await setFindingStatus(trx, finding.id, 'referred');
-        await insertFindingEvent(trx, {
-          id: uuidv7(),
-          finding_id: finding.id,
-          elder_id: elder.id,
-          county_code: elder.county_code,
-          actor_id: ctx.actor.userId,
-          actor_name: actorName,
-          kind: 'referral',
-          from_status: findingMoved ? from : null,
-          to_status: findingMoved ? 'referred' : null,
-          detail: { referralId: row.id, providerId: provider.id, providerName: provider.name },
-        });
+        if (findingMoved) await updateFinding(trx, finding.id, { status: 'referred' });
+        await insertFindingEvents(trx, [
+          {
+            id: uuidv7(),
+            finding_id: finding.id,
+            elder_id: elder.id,
+            county_code: elder.county_code,
+            actor_id: ctx.actor.userId,
+            actor_name: actorName,
+            kind: 'referral',
+            from_status: findingMoved ? from : null,
+            to_status: findingMoved ? 'referred' : null,
+            detail: { referralId: row.id, providerId: provider.id, providerName: provider.name },
+          },
+        ]);
       }
       await raiseAlert(trx, {
         kind: 'referral',
@@ -271,29 +275,31 @@ export class ReferralsService {
       let findingReopened = false;
       const ended = input.to === 'completed' || input.to === 'declined' || input.to === 'cancelled';
       if (row.finding_id && ended) {
-        const finding = (await lockFinding(trx, row.finding_id))!;
+        const finding = (await lockFindingRow(trx, row.finding_id))!;
         findingReopened =
           input.to !== 'completed' &&
           finding.status === 'referred' &&
           (await countOpenReferralsOfFinding(trx, finding.id, row.id)) === 0;
-        if (findingReopened) await setFindingStatus(trx, finding.id, 'in_progress');
-        await insertFindingEvent(trx, {
-          id: uuidv7(),
-          finding_id: finding.id,
-          elder_id: row.elder_id,
-          county_code: row.county_code,
-          actor_id: ctx.actor.userId,
-          actor_name: actorName,
-          kind: 'referral',
-          from_status: findingReopened ? 'referred' : null,
-          to_status: findingReopened ? 'in_progress' : null,
-          detail: {
-            referralId: row.id,
-            referralStatus: input.to,
-            providerName: current.provider_name,
-            note: input.to === 'completed' ? input.outcome : input.note,
+        if (findingReopened) await updateFinding(trx, finding.id, { status: 'in_progress' });
+        await insertFindingEvents(trx, [
+          {
+            id: uuidv7(),
+            finding_id: finding.id,
+            elder_id: row.elder_id,
+            county_code: row.county_code,
+            actor_id: ctx.actor.userId,
+            actor_name: actorName,
+            kind: 'referral',
+            from_status: findingReopened ? 'referred' : null,
+            to_status: findingReopened ? 'in_progress' : null,
+            detail: {
+              referralId: row.id,
+              referralStatus: input.to,
+              providerName: current.provider_name,
+              note: input.to === 'completed' ? input.outcome : input.note,
+            },
           },
-        });
+        ]);
       }
       await audit(trx, ctx, {
         action: progressNote ? 'referral.progress' : 'referral.transition',
