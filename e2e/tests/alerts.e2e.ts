@@ -67,6 +67,9 @@ describe('提醒 (the alert queue)', () => {
       // The stream is connected once the queue has been read.
       const before = (await getJson<AlertQueueDto>(page, '/api/alerts/queue')).total;
       await expect.poll(() => bellCount(page)).toBe(before);
+      const open = (
+        await getJson<{ counts: { open: number } }>(page, '/api/emergencies?state=open&pageSize=1')
+      ).counts.open;
 
       const { items } = await getJson<ApiPage<ElderSummaryDto>>(
         reporter.page,
@@ -81,6 +84,14 @@ describe('提醒 (the alert queue)', () => {
       });
       // Live: the queue's poll is once a minute, the stream tells within a second.
       await expect.poll(() => bellCount(page), { timeout: 15_000, interval: 250 }).toBe(before + 1);
+      // …and the emergency banner above the page follows the same stream (its own poll is every
+      // 30 s).
+      await expect
+        .poll(() => page.getByTestId('emergency-banner').innerText(), {
+          timeout: 10_000,
+          interval: 250,
+        })
+        .toContain(`辖区有 ${open + 1} 条紧急情况待响应`);
       await shot(page, 'alerts-bell-desktop');
 
       await page.getByTestId('alert-bell').click();

@@ -3,11 +3,16 @@ import { Alert, Button, Grid } from 'antd';
 import { useEffect, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { useCurrentUser } from '../../auth/useAuth';
+import { useAlerts } from '../alerts/AlertsContext';
 import { useLoad } from '../worklist/useLoad';
 import { emergenciesApi } from './emergenciesApi';
 import { canRaiseEmergencies } from './permissions';
 
-/** How often the banner looks again (the alert stream tells sooner when it runs). */
+/**
+ * How often the banner looks again regardless: the alert stream announces every emergency raised,
+ * acknowledged or escalated in the jurisdiction (the banner reloads at once), but a deadline
+ * passing announces nothing, and the stream may be down.
+ */
 const REFRESH_MS = 30_000;
 
 function Banner() {
@@ -15,11 +20,12 @@ function Banner() {
   const { pathname } = useLocation();
   const wide = Grid.useBreakpoint().md ?? true;
   const [tick, setTick] = useState(0);
+  const changes = useAlerts()?.changes ?? 0;
   useEffect(() => {
     const timer = setInterval(() => setTick((t) => t + 1), REFRESH_MS);
     return () => clearInterval(timer);
   }, []);
-  const loaded = useLoad(`${tick}|${pathname === '/emergencies'}`, () =>
+  const loaded = useLoad(`${tick}|${changes}|${pathname === '/emergencies'}`, () =>
     emergenciesApi.list({ state: 'open', pageSize: 1 }),
   );
   const [waiting, setWaiting] = useState(0);
