@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DashboardPeriodQuery, RateTrendQuery, lastMonths, needKindOf } from './dashboard.js';
+import { DashboardPeriodQuery, RateTrendQuery, needKindOf } from './dashboard.js';
 
 describe('dashboard figures (数据看板)', () => {
   it('reads the kind of service a need asks for from its words, 其他 when none is recognised', () => {
@@ -13,10 +13,6 @@ describe('dashboard figures (数据看板)', () => {
     expect(needKindOf('子女不履行赡养义务')).toBe('legal_aid');
     expect(needKindOf('冬季取暖费困难')).toBe('social_assistance');
     expect(needKindOf('希望多来看看')).toBe('other');
-  });
-
-  it('counts back the months of a trend across a year’s end, this one last', () => {
-    expect(lastMonths('2026-02-10', 4)).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
   });
 
   it('refuses a trend longer than two years and a period that ends before it starts, naming the field', () => {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { RegionRef, Tier } from './elder.js';
 import { PROVIDER_KIND_LABELS, type ProviderKind } from './follow-up.js';
-import { addDays, periodOf } from './periods.js';
+import { addDays, lastMonths } from './periods.js';
 import type { CampaignKind } from './policies.js';
 import type { VisitRateCell } from './rollup.js';
 import { AnyRegionCode, IsoDate } from './schema-helpers.js';
@@ -28,17 +28,6 @@ export const RateTrendQuery = z.strictObject({
 });
 /** Query of the rate trend, as a client sends it. */
 export type RateTrendQueryInput = z.input<typeof RateTrendQuery>;
-
-/** The months (YYYY-MM), oldest first, of the `count` months ending with the one of `today`. */
-export function lastMonths(today: string, count: number): string[] {
-  const out: string[] = [];
-  let start = periodOf('month', today).start;
-  for (let i = 0; i < count; i++) {
-    out.unshift(start.slice(0, 7));
-    start = periodOf('month', addDays(start, -1)).start;
-  }
-  return out;
-}
 
 /**
  * A target a preset rule sets for the monthly visit rate. 丹东 2023 一、（二）: “到 2025 年底，实现

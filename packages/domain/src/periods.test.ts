@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   addDays,
+  lastMonths,
+  monthsOverlapping,
   localDateOf,
   localDateTimeOf,
   parsePeriodKey,
@@ -45,6 +47,21 @@ describe('periods in China time', () => {
       end: '2026-11-29',
     });
     expect(windowOf('2026-11-01', 14, '2026-10-31').start).toBe('2026-10-18');
+  });
+
+  it('counts back the months of a trend across a year’s end, this one last', () => {
+    expect(lastMonths('2026-02-10', 4)).toEqual(['2025-11', '2025-12', '2026-01', '2026-02']);
+    expect(lastMonths('2026-03-31', 1)).toEqual(['2026-03']);
+  });
+
+  it('lists the months a span of days overlaps, the end excluded', () => {
+    expect(monthsOverlapping('2026-12-28', '2027-01-04')).toEqual(['2026-12', '2027-01']);
+    expect(monthsOverlapping('2026-10-01', '2027-01-01')).toEqual([
+      '2026-10',
+      '2026-11',
+      '2026-12',
+    ]);
+    expect(monthsOverlapping('2026-10-05', '2026-10-12')).toEqual(['2026-10']);
   });
 
   it('reads period keys back and refuses what is not one', () => {

@@ -104,3 +104,25 @@ export function parsePeriodKey(key: string): (Period & { unit: PeriodUnit }) | u
   }
   return undefined;
 }
+
+/** The months (YYYY-MM), oldest first, of the `count` months ending with the one of `today`. */
+export function lastMonths(today: string, count: number): string[] {
+  const out: string[] = [];
+  let start = periodOf('month', today).start;
+  for (let i = 0; i < count; i++) {
+    out.unshift(start.slice(0, 7));
+    start = periodOf('month', addDays(start, -1)).start;
+  }
+  return out;
+}
+
+/** The months (YYYY-MM) overlapping [start, end) local dates, oldest first. */
+export function monthsOverlapping(start: string, end: string): string[] {
+  const out: string[] = [];
+  let m = periodOf('month', start);
+  while (m.start < end) {
+    out.push(m.key);
+    m = periodOf('month', m.end);
+  }
+  return out;
+}

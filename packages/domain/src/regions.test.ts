@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  childCodeLength,
   RegionCode,
   isWithinJurisdiction,
   parentRegionCode,
@@ -28,6 +29,14 @@ describe('region codes', () => {
       '210624100',
       '210624100201',
     ]);
+  });
+
+  it('tells how many digits name a child region, a village having none', () => {
+    expect(childCodeLength('21')).toBe(4);
+    expect(childCodeLength('2106')).toBe(6);
+    expect(childCodeLength('210624')).toBe(9);
+    expect(childCodeLength('210624101')).toBe(12);
+    expect(childCodeLength('210624101201')).toBe(12);
   });
 
   it('treats a jurisdiction as a code prefix', () => {

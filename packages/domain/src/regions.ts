@@ -40,6 +40,16 @@ export function parentRegionCode(code: string): string | undefined {
   return code.slice(0, REGION_CODE_LENGTH[up]);
 }
 
+/**
+ * How many leading digits of a village code name a child region of `code` (its cities, counties,
+ * townships or villages); a village's own length for a village, which has no children.
+ */
+export function childCodeLength(code: string): number {
+  const level = regionLevelOf(code);
+  if (!level || level === 'village') return code.length;
+  return REGION_CODE_LENGTH[REGION_LEVELS[REGION_LEVELS.indexOf(level) + 1]!];
+}
+
 /** Codes of every enclosing region, outermost first, ending with the code itself. */
 export function regionCodePath(code: string): string[] {
   const path: string[] = [];

@@ -92,7 +92,7 @@ export function createServices(
   const alertBus = new AlertBus();
   const visits = new VisitsService(db, templates, amendDays, alertBus);
   const findings = new FindingsService(db, regions, alertBus);
-  const schedule = new ScheduleService(db, regions);
+  const schedule = new ScheduleService(db, regions, rollups);
   return {
     rollups,
     database,

@@ -39,6 +39,7 @@ import {
   type RegionRef,
   type ScheduleTally,
   type Tier,
+  childCodeLength,
 } from '@tanfang/domain';
 import type { Executor, RequestContext } from '../../context.js';
 import { forbidden, notFound, parseInput } from '../../http/errors.js';
@@ -72,7 +73,6 @@ import {
 export const PLAN_BUDGET_MS = 5000;
 
 /** Digits of a region's children's codes (a village has none: itself). */
-const CHILD_LENGTH: Record<number, number> = { 2: 4, 4: 6, 6: 9, 9: 12, 12: 12 };
 
 const STATUSES = Object.keys(FINDING_STATUS_LABELS) as FindingStatus[];
 const byStatus = () =>
@@ -163,7 +163,7 @@ export class DashboardService {
     const region = await this.regionIn(ctx, query.region);
     const months = lastMonths(localDateOf(now), query.months);
     const pending = await planWithin(this.db, this.rollups, region.code, months, budgetMs);
-    const childLength = CHILD_LENGTH[region.code.length]!;
+    const childLength = childCodeLength(region.code);
     const periods = months.map((m) => parsePeriodKey(m)!);
     const bounds = periods.map((p) => startOfLocalDate(p.end));
     const rows = await readRollup(this.db, {
@@ -511,8 +511,6 @@ export class DashboardService {
   private async regionIn(ctx: RequestContext, code: string | undefined): Promise<RegionRef> {
     const region = code ?? ctx.actor.jurisdiction;
     if (!isWithinJurisdiction(region, ctx.actor.jurisdiction)) throw notFound('区域');
-    const name = (await this.regions.fullNames([region])).get(region);
-    if (!name || name.name === region) throw notFound('区域');
-    return { code: region, ...name };
+    return this.regions.ref(region);
   }
 }

@@ -370,8 +370,11 @@ export class EldersService {
     });
     if (!isWithinJurisdiction(row.village_code, ctx.actor.jurisdiction)) {
       // Moved out of the actor's view: say where it went, show nothing else.
-      const place = (await this.regions.fullNames([row.village_code])).get(row.village_code)!;
-      return { id, movedOutOfJurisdiction: true, village: { code: row.village_code, ...place } };
+      return {
+        id,
+        movedOutOfJurisdiction: true,
+        village: await this.regions.ref(row.village_code),
+      };
     }
     return this.present(row);
   }
@@ -535,9 +538,7 @@ export class EldersService {
     const existing = await findElderByIdHash(this.db, idHash);
     if (!existing) return;
     if (isWithinJurisdiction(existing.village_code, ctx.actor.jurisdiction)) {
-      const place = (await this.regions.fullNames([existing.village_code])).get(
-        existing.village_code,
-      )!;
+      const place = await this.regions.ref(existing.village_code);
       throw this.duplicateError(
         `该身份证号已登记：${place.fullName} 的 ${existing.name}（记录编号 ${existing.id}）`,
       );

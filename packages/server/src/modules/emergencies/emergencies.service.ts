@@ -21,6 +21,7 @@ import {
   type FindingStatus,
   type RegionRef,
   type ResponseTimeStats,
+  childCodeLength,
 } from '@tanfang/domain';
 import type { Updateable } from 'kysely';
 import type { Executor, RequestContext } from '../../context.js';
@@ -55,7 +56,6 @@ import {
 const SUMMARY_DAYS = 90;
 
 /** Digits of a region's children's codes (a village has none: itself). */
-const CHILD_LENGTH: Record<number, number> = { 2: 4, 4: 6, 6: 9, 9: 12, 12: 12 };
 
 function stats(r: ResponseStatsRow | undefined): ResponseTimeStats {
   return {
@@ -324,7 +324,7 @@ export class EmergenciesService {
       from: new Date(startOfLocalDate(from)),
       to: new Date(startOfLocalDate(addDays(to, 1))),
     };
-    const childLength = CHILD_LENGTH[region.length] ?? region.length;
+    const childLength = childCodeLength(region);
     const [total, children] = await Promise.all([
       responseStats(this.db, { ...period, groupLength: region.length }),
       childLength > region.length

@@ -154,14 +154,14 @@ export class FindingsService {
     if (!row || !isWithinJurisdiction(row.village_code, ctx.actor.jurisdiction))
       throw notFound('发现问题');
     const canAct = canActOnFindings(ctx.actor.role);
-    const [events, disposals, places, staff] = await Promise.all([
+    const [events, disposals, village, staff] = await Promise.all([
       eventsOfFinding(this.db, row.id),
       disposalsOfFinding(this.db, row.id),
-      this.regions.fullNames([row.village_code]),
+      this.regions.ref(row.village_code),
       canAct ? staffOfVillage(this.db, row.village_code) : Promise.resolve([]),
     ]);
     return {
-      ...toFindingListItem(row, { code: row.village_code, ...places.get(row.village_code)! }, now),
+      ...toFindingListItem(row, village, now),
       description: row.description,
       createdBy: actorRef(row.created_by, row.created_by_name),
       emergency: emergencyInfoOf(row, events),

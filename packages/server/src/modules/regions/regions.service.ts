@@ -77,7 +77,8 @@ export class RegionsService {
   /** A region as responses carry it (code, name, full name); 404 when the code is unknown. */
   async ref(code: string): Promise<RegionRef> {
     const name = (await this.fullNames([code])).get(code);
-    if (!name) throw notFound('区域');
+    // fullNames falls back to the code itself for a code it does not know.
+    if (!name || name.name === code) throw notFound('区域');
     return { code, ...name };
   }
 

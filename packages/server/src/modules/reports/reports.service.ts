@@ -35,12 +35,13 @@ import {
   type StatisticsRow,
   type VisitRateCell,
   type VisitRateDto,
+  childCodeLength,
 } from '@tanfang/domain';
 import type { Executor, RequestContext } from '../../context.js';
 import { badRequest, forbidden, notFound, parseInput } from '../../http/errors.js';
 import { audit } from '../audit/audit.service.js';
 import { withoutEmpty } from '../imports/query-params.js';
-import { findChildren, findRegion } from '../regions/regions.repository.js';
+import { findChildren } from '../regions/regions.repository.js';
 import type { RegionsService } from '../regions/regions.service.js';
 import type { RollupsService } from '../rollups/rollups.service.js';
 import {
@@ -60,7 +61,6 @@ import {
 import { Spool } from './spool.js';
 
 /** The length of a region's children's codes (a village is its own only row). */
-const CHILD_LENGTH: Record<number, number> = { 2: 4, 4: 6, 6: 9, 9: 12, 12: 12 };
 /** Records read per page of the ledger. */
 const PAGE = 1000;
 
@@ -255,9 +255,7 @@ export class ReportsService {
   private async regionOf(ctx: RequestContext, code: string | undefined): Promise<RegionRef> {
     const region = code ?? ctx.actor.jurisdiction;
     if (!isWithinJurisdiction(region, ctx.actor.jurisdiction)) throw notFound('区域');
-    if (!(await findRegion(this.db, region))) throw notFound('区域');
-    const name = (await this.regions.fullNames([region])).get(region)!;
-    return { code: region, ...name };
+    return this.regions.ref(region);
   }
 
   /** The monthly table: the rollup's visit figures with the month's other counts, per child. */
@@ -271,7 +269,7 @@ export class ReportsService {
     if (query.month > today.slice(0, 7)) throw badRequest('统计月份 month 不能晚于本月', 'month');
     const region = await this.regionOf(ctx, query.region);
     const period = parsePeriodKey(query.month)!;
-    const g = { region: region.code, childLength: CHILD_LENGTH[region.code.length]! };
+    const g = { region: region.code, childLength: childCodeLength(region.code) };
     const span = {
       from: new Date(startOfLocalDate(period.start)),
       to: new Date(startOfLocalDate(period.end)),

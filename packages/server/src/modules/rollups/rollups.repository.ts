@@ -319,6 +319,25 @@ export async function readRollup(
   return rows;
 }
 
+/**
+ * How many elders have a window with a deadline in (from, to] in each child region (the first
+ * `childLength` digits of the village at the window's start), and in the whole region (child
+ * null; an elder who moved between children counts once there).
+ */
+export async function eldersWithWindows(
+  db: Executor,
+  p: { region: string; childLength: number; from: Date; to: Date },
+): Promise<{ child: string | null; elders: number }[]> {
+  const { rows } = await sql<{ child: string | null; elders: number }>`
+    select child, count(distinct elder_id)::int as elders
+    from (
+      select substr(village_code, 1, ${p.childLength}) as child, elder_id from compliance
+      where village_code like ${`${escapeLike(p.region)}%`} and window_end > ${p.from}
+        and window_end <= ${p.to}) w
+    group by grouping sets ((child), ())`.execute(db);
+  return rows;
+}
+
 /** Windows of a region with a deadline in (from, to] and no visit: the elders not visited. */
 export function unvisitedWindows(
   db: Executor,

@@ -10,9 +10,9 @@ import {
   emptyTally,
   isWithinJurisdiction,
   localDateOf,
+  monthsOverlapping,
   parsePeriodKey,
   periodLabel,
-  periodOf,
   planSchedule,
   presenceOf,
   rateCell,
@@ -31,6 +31,7 @@ import {
   type UnvisitedElderDto,
   type VisitMethod,
   type VisitRateDto,
+  childCodeLength,
 } from '@tanfang/domain';
 import type { Executor, RequestContext } from '../../context.js';
 import { forbidden, notFound, parseInput } from '../../http/errors.js';
@@ -44,6 +45,7 @@ import {
 } from '../schedule/schedule.repository.js';
 import {
   deleteWindows,
+  eldersWithWindows,
   insertWindows,
   isMonthPlanned,
   markMonthPlanned,
@@ -53,6 +55,7 @@ import {
   refreshWindowsOfVisitsSince,
   unvisitedWindows,
   windowsOfRegion,
+  type RollupReadRow,
   type WindowRow,
 } from './rollups.repository.js';
 
@@ -73,15 +76,15 @@ const CHUNK = 2000;
 /** How far back presence is read when planning a month (the longest period and a margin). */
 const PRESENCE_LOOKBACK_DAYS = 100;
 
-/** The months (YYYY-MM) overlapping [start, end) local dates. */
-export function monthsOverlapping(start: string, end: string): string[] {
-  const out: string[] = [];
-  let m = periodOf('month', start);
-  while (m.start < end) {
-    out.push(m.key);
-    m = periodOf('month', m.end);
-  }
-  return out;
+/** A village rollup row's counts. */
+function countsOfRow(r: RollupReadRow): RollupCounts {
+  return {
+    planned: r.planned,
+    short: r.short,
+    onTime: r.on_time,
+    late: r.late,
+    shortVisited: r.short_visited,
+  };
 }
 
 /** A difference between the rollup and a recount from raw visits. */
@@ -310,6 +313,55 @@ export class RollupsService {
       .execute();
   }
 
+  /**
+   * A period's regular windows (deadline in the period) tallied per child region of `region`,
+   * with how many elders they are of — the 探访任务 page's table (`GET /api/schedule/summary`),
+   * read from the same rollup as 探访率 so the two pages never disagree. The caller authorises
+   * and audits.
+   */
+  async childTallies(
+    region: string,
+    periodKey: string,
+    now = Date.now(),
+  ): Promise<{
+    total: ScheduleTally & { elders: number };
+    children: Map<string, ScheduleTally & { elders: number }>;
+  }> {
+    const period = parsePeriodKey(periodKey)!;
+    await Promise.all(
+      monthsOverlapping(period.start, period.end).map((m) => this.ensurePlanned(region, m)),
+    );
+    const span = {
+      region,
+      childLength: childCodeLength(region),
+      from: new Date(startOfLocalDate(period.start)),
+      to: new Date(startOfLocalDate(period.end)),
+    };
+    const [rows, elders] = await Promise.all([
+      readRollup(this.db, { ...span, dimensions: ['all'] }),
+      eldersWithWindows(this.db, span),
+    ]);
+    const total = { ...emptyTally(), elders: 0 };
+    const children = new Map<string, ScheduleTally & { elders: number }>();
+    for (const r of rows) {
+      let t = children.get(r.child);
+      if (!t) {
+        t = { ...emptyTally(), elders: 0 };
+        children.set(r.child, t);
+      }
+      const c = countsOfRow(r);
+      const start = r.window_start.getTime();
+      const end = r.window_end.getTime();
+      classify(c, start, end, now, t);
+      classify(c, start, end, now, total);
+    }
+    for (const e of elders) {
+      const t = e.child === null ? total : children.get(e.child);
+      if (t) t.elders = e.elders;
+    }
+    return { total, children };
+  }
+
   /** `GET /api/visit-rate`: a region's rate for a period, per child region (and breakdown). */
   async rate(ctx: RequestContext, rawQuery: unknown, now = Date.now()): Promise<VisitRateDto> {
     if (!RATE_READERS.includes(ctx.actor.role)) throw forbidden('您的角色不能查看探访率');
@@ -321,7 +373,7 @@ export class RollupsService {
       this.regions.ref(region),
       ...monthsOverlapping(period.start, period.end).map((m) => this.ensurePlanned(region, m)),
     ]);
-    const childLength = { 2: 4, 4: 6, 6: 9, 9: 12, 12: 12 }[region.length]!;
+    const childLength = childCodeLength(region);
     const dimensions =
       query.by === 'none'
         ? ['all']
@@ -338,13 +390,7 @@ export class RollupsService {
     const total = emptyTally();
     const cells = new Map<string, ScheduleTally>();
     for (const r of rows) {
-      const c: RollupCounts = {
-        planned: r.planned,
-        short: r.short,
-        onTime: r.on_time,
-        late: r.late,
-        shortVisited: r.short_visited,
-      };
+      const c = countsOfRow(r);
       const start = r.window_start.getTime();
       const end = r.window_end.getTime();
       if (r.dimension === 'all') classify(c, start, end, now, total);
@@ -526,13 +572,7 @@ export class RollupsService {
     const rolledBy = new Map(
       rolled.map((r) => [
         `${r.child}|${r.window_start.getTime()}|${r.window_end.getTime()}|${r.dimension}`,
-        {
-          planned: r.planned,
-          short: r.short,
-          onTime: r.on_time,
-          late: r.late,
-          shortVisited: r.short_visited,
-        },
+        countsOfRow(r),
       ]),
     );
     const drift: RollupDrift[] = [];

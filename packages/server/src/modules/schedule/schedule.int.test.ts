@@ -38,7 +38,10 @@ describeEachDatabase('worklists and due/overdue', (env) => {
   let visitorId: string;
   const elders: Record<string, string> = {};
 
-  /** Records a visit directly (the visit API comes with the visits issue). */
+  /**
+   * Records a visit directly, and brings its window in the visit-rate rollup up to date as the
+   * recording path does in the same statement (the county's month table reads the rollup).
+   */
   async function visit(elder: string, visitedAt: string, enteredAt = visitedAt) {
     await env()
       .database.db.insertInto('visits')
@@ -57,6 +60,11 @@ describeEachDatabase('worklists and due/overdue', (env) => {
         entered_by: visitorClient.user.id,
       })
       .execute();
+    await env().services.rollups.refreshElders(
+      [elders[elder]!],
+      new Date(at(visitedAt)),
+      new Date(at(visitedAt) + 1),
+    );
   }
 
   beforeAll(async () => {
@@ -158,6 +166,19 @@ describeEachDatabase('worklists and due/overdue', (env) => {
     expect(summary.total.rate).toBeCloseTo(2 / 3);
     expect(summary.children).toHaveLength(1);
     expect(summary.children[0]!.region.name).toBe('灌水镇');
+    // The same figures as 探访率 (both read the rollup).
+    const rate = await env().services.rollups.rate(
+      ctxOf(county),
+      { region: COUNTY, period: M1 },
+      at(`${M2}-10T09:00:00`),
+    );
+    expect(rate.total).toMatchObject({
+      due: summary.total.due,
+      onTime: summary.total.done,
+      late: summary.total.late,
+      overdue: summary.total.overdue,
+      open: summary.total.open,
+    });
   });
 
   it('adds a campaign’s visit with its checklist to the worklist while it is in force', async () => {

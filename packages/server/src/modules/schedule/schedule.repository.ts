@@ -189,41 +189,6 @@ export async function visitsOfElders(
     .execute();
 }
 
-/** A visit's times for counting, with its elder. */
-export interface VisitTimesRow {
-  elder_id: string;
-  method: 'in_person' | 'phone' | 'video' | 'other';
-  visitedAt: number;
-  enteredAt: number;
-}
-
-/**
- * The visits recorded in the counties of a region (and in the region itself) in [from, to), for
- * counting: no ids (the table holds each visit once), times in ms — an index-only scan.
- */
-export async function visitTimesInRegion(
-  db: Executor,
-  counties: readonly string[],
-  prefix: string,
-  from: Date,
-  to: Date,
-): Promise<VisitTimesRow[]> {
-  if (counties.length === 0) return [];
-  let q = db
-    .selectFrom('visits')
-    .select([
-      'elder_id',
-      'method',
-      sql<number>`(extract(epoch from visited_at) * 1000)::float8`.as('visitedAt'),
-      sql<number>`(extract(epoch from entered_at) * 1000)::float8`.as('enteredAt'),
-    ])
-    .where('county_code', 'in', counties)
-    .where('visited_at', '>=', from)
-    .where('visited_at', '<', to);
-  if (prefix.length > 6) q = q.where('village_code', 'like', `${escapeLike(prefix)}%`);
-  return q.execute();
-}
-
 /** The counties (6-digit codes) of a region: itself, its prefix, or those under it. */
 export async function countiesOf(db: Executor, prefix: string): Promise<string[]> {
   if (prefix.length >= 6) return [prefix.slice(0, 6)];

@@ -3,7 +3,6 @@ import {
   cadenceDays,
   ageOn,
   compareTasks,
-  emptyTally,
   evaluateSchedule,
   isUuid,
   isWithinJurisdiction,
@@ -15,7 +14,6 @@ import {
   regionLevelOf,
   resolvePolicy,
   startOfLocalDate,
-  tallySchedule,
   tasksOf,
   toObligationDto,
   WORKLIST_BUCKETS,
@@ -48,20 +46,14 @@ import {
   openAssignmentsOfVisitor,
 } from '../assignments/assignments.repository.js';
 import { audit } from '../audit/audit.service.js';
-import {
-  listCampaignRulesFor,
-  listCampaignRulesWithin,
-} from '../campaigns/campaigns.repository.js';
-import { listPolicyRulesFor, listPolicyRulesWithin } from '../policies/policies.repository.js';
+import { listCampaignRulesFor } from '../campaigns/campaigns.repository.js';
+import { listPolicyRulesFor } from '../policies/policies.repository.js';
 import type { RegionsService } from '../regions/regions.service.js';
+import type { RollupsService } from '../rollups/rollups.service.js';
 import {
-  countiesOf,
-  countEldersInRegion,
   scheduleEldersByIds,
   scheduleEldersInRegion,
   statusHistoryOf,
-  visitTimesInRegion,
-  type VisitTimesRow,
   visitsOfElders,
   type CountElderRow,
   type ScheduleElderRow,
@@ -138,6 +130,7 @@ export class ScheduleService {
   constructor(
     private readonly db: Executor,
     private readonly regions: RegionsService,
+    private readonly rollups: RollupsService,
   ) {}
 
   /**
@@ -291,7 +284,8 @@ export class ScheduleService {
   /**
    * `GET /api/schedule/summary?region=&period=`: for a region and a period (a month by default),
    * the regular visits due whose deadline falls in the period — done on time, done late, overdue,
-   * still open — per child region. An elder who left the region mid-period counts where they were.
+   * still open — per child region. Read from the visit-rate rollup (as 探访率): a window counts in
+   * the village the elder lived in when it began.
    */
   async summary(
     ctx: RequestContext,
@@ -303,81 +297,14 @@ export class ScheduleService {
     const region = query.region ?? ctx.actor.jurisdiction;
     if (!isWithinJurisdiction(region, ctx.actor.jurisdiction)) throw notFound('区域');
     const period = parsePeriodKey(query.period ?? localDateOf(now).slice(0, 7))!;
-    const pStart = startOfLocalDate(period.start);
-    const pEnd = startOfLocalDate(period.end);
     const ref = await this.regions.ref(region);
-    const childLength = { 2: 4, 4: 6, 6: 9, 9: 12, 12: 12 }[region.length]!;
-
-    const rows = await countEldersInRegion(this.db, region, addDays(period.start, -1));
-    const prepared = await this.prepare(rows, addDays(period.start, -PRESENCE_LOOKBACK_DAYS));
-    const [policies, campaigns] = await Promise.all([
-      listPolicyRulesWithin(this.db, region),
-      listCampaignRulesWithin(
-        this.db,
-        region,
-        new Date(pStart - 400 * 86_400_000).toISOString(),
-        new Date(pEnd).toISOString(),
-      ),
-    ]);
-    // Plan once per profile: elders of one village with the same tier, categories and presence
-    // share their obligations.
-    const plans = new Map<string, PlannedObligation[]>();
-    const planned: Array<{ id: string; plan: PlannedObligation[] }> = [];
-    let earliest = pStart;
-    for (const { row, presence, profileKey: key } of prepared) {
-      let plan = plans.get(key);
-      if (!plan) {
-        plan = planSchedule({
-          profile: { tier: row.tier as Tier, categories: row.categories as Category[] },
-          presence,
-          policies,
-          campaigns,
-          from: addDays(period.start, -1),
-          to: period.end,
-          region,
-        }).filter((o) => o.kind === 'regular' && o.windowEnd > pStart && o.windowEnd <= pEnd);
-        for (const o of plan) earliest = Math.min(earliest, o.windowStart);
-        plans.set(key, plan);
-      }
-      if (plan.length > 0) planned.push({ id: row.id, plan });
-    }
-    const times = await visitTimesInRegion(
-      this.db,
-      await countiesOf(this.db, region),
-      region,
-      new Date(earliest),
-      new Date(pEnd),
-    );
-    const visits = new Map<string, VisitTimesRow[]>();
-    for (const t of times) {
-      const list = visits.get(t.elder_id);
-      if (list) list.push(t);
-      else visits.set(t.elder_id, [t]);
-    }
-    const total = emptyTally();
-    const byChild = new Map<string, ScheduleTally & { elders: number }>();
-    for (const { id, plan } of planned) {
-      const list = visits.get(id) ?? [];
-      if (list.length > 1) list.sort((a, b) => a.visitedAt - b.visitedAt);
-      const child = plan[0]!.villageCode.slice(0, childLength);
-      let t = byChild.get(child);
-      if (!t) {
-        t = { ...emptyTally(), elders: 0 };
-        byChild.set(child, t);
-      }
-      t.elders++;
-      tallySchedule(t, plan, list, now);
-    }
-    for (const t of byChild.values()) {
-      for (const k of ['due', 'done', 'late', 'overdue', 'open', 'exempt'] as const)
-        total[k] += t[k];
-    }
-    const children = await this.regions.fullNames([...byChild.keys()]);
+    const { total, children } = await this.rollups.childTallies(region, period.key, now);
+    const names = await this.regions.fullNames([...children.keys()]);
     await audit(this.db, ctx, {
       action: 'schedule.summary',
       entity: 'elder',
       regionCode: region,
-      detail: { period: period.key, elders: planned.length },
+      detail: { period: period.key, elders: total.elders },
     });
     return {
       region: ref,
@@ -388,11 +315,11 @@ export class ScheduleService {
         end: period.end,
       },
       asOf: new Date(now).toISOString(),
-      total: tallyDto(total, planned.length),
-      children: [...byChild.entries()]
+      total: tallyDto(total, total.elders),
+      children: [...children.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([code, t]) => ({
-          region: { code, ...(children.get(code) ?? { name: code, fullName: code }) },
+          region: { code, ...(names.get(code) ?? { name: code, fullName: code }) },
           tally: tallyDto(t, t.elders),
         })),
     };

@@ -371,12 +371,7 @@ export class ScorecardsService {
   ): Promise<ScorecardConfigDto> {
     const found = this.configRowOf(configs, code, year);
     const config = found?.config ?? DEFAULT_SCORECARD_CONFIG;
-    const from = found
-      ? {
-          code: found.row.region_code,
-          ...(await this.regions.fullNames([found.row.region_code])).get(found.row.region_code)!,
-        }
-      : null;
+    const from = found ? await this.regions.ref(found.row.region_code) : null;
     return {
       year,
       indicators: config.indicators,
@@ -398,9 +393,7 @@ export class ScorecardsService {
   private async regionIn(ctx: RequestContext, code: string | undefined): Promise<RegionRef> {
     const region = code ?? ctx.actor.jurisdiction;
     if (!isWithinJurisdiction(region, ctx.actor.jurisdiction)) throw notFound('区域');
-    const name = (await this.regions.fullNames([region])).get(region);
-    if (!name || name.name === region) throw notFound('区域');
-    return { code: region, ...name };
+    return this.regions.ref(region);
   }
 }
 

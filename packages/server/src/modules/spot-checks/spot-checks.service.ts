@@ -31,6 +31,7 @@ import {
   type SpotCheckResult,
   type SpotCheckSampleDto,
   type VisitLocation,
+  childCodeLength,
 } from '@tanfang/domain';
 import type { Executor, RequestContext } from '../../context.js';
 import { isSealed, type Vault } from '../../crypto.js';
@@ -486,7 +487,7 @@ export class SpotChecksService {
     const period = parsePeriodKey(query.period)!;
     const from = period.start.slice(0, 7);
     const to = period.end.slice(0, 7);
-    const childLength = { 2: 4, 4: 6, 6: 9, 9: 12, 12: 12 }[region.length]!;
+    const childLength = childCodeLength(region);
     const [total, children] = await Promise.all([
       spotCheckPassRate(this.db, region, from, to),
       spotCheckPassRateByChild(this.db, region, childLength, from, to),
