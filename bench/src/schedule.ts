@@ -18,6 +18,7 @@ import { hashPassword } from '@tanfang/server/modules/auth/passwords.js';
 import { loadBundledRegions } from '@tanfang/server/modules/regions/regions.loader.js';
 import { createServices } from '@tanfang/server/services.js';
 import { generateElders, generateVisiting, type DatasetSpec } from './province.js';
+import { visitorAccount } from './accounts.js';
 import { percentile, report, timeIt, type Row } from './report.js';
 
 const PASSWORD = 'bench-password-2026';
@@ -67,28 +68,13 @@ async function benchOne(
   const chosen = visitors.filter((_, i) => i % 2 === 0).slice(0, VISITOR_USERS);
   // (Made again when reusing: the data set may come from another benchmark, e.g. rollups.ts.)
   for (const [i, v] of chosen.entries()) {
-    const id = `00000000-0000-7000-8000-${String(100000000000 + i)}`;
-    await database.db
-      .insertInto('users')
-      .values({
-        id,
-        username: `bench-visitor-${i}`,
-        display_name: `探访员${i}`,
-        role: 'visitor',
-        jurisdiction: v.region_code,
-        phone: null,
-        password_hash: hash,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-    // A reused data set may have the account on another visitor (the order below ties).
-    await database.db
-      .updateTable('visitors')
-      .set({ user_id: null })
-      .where('user_id', '=', id)
-      .where('id', '!=', v.id)
-      .execute();
-    await database.db.updateTable('visitors').set({ user_id: id }).where('id', '=', v.id).execute();
+    await visitorAccount(database, {
+      id: `00000000-0000-7000-8000-${String(100000000000 + i)}`,
+      username: `bench-visitor-${i}`,
+      displayName: `探访员${i}`,
+      visitor: v,
+      passwordHash: hash,
+    });
   }
   const app = await buildApp(
     createServices(database, { sessionHours: 12 }, new Vault(randomBytes(32))),

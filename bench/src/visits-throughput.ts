@@ -10,6 +10,9 @@
  * 2,000/s. That closed loop is run too, as the saturation throughput.
  *
  * Run: BENCH_DATABASE_URL=postgres://… npm run bench:visits   (BENCH_SECONDS to shorten)
+ *      BENCH_PROVINCE=1 runs on the province data set instead (tanfang_bench_schedule, made by
+ *      the rollup or schedule benchmark), without the raw INSERT comparison (it would write
+ *      visits around the rollup).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +32,7 @@ import { loadBundledRegions } from '@tanfang/server/modules/regions/regions.load
 import { RegionsService } from '@tanfang/server/modules/regions/regions.service.js';
 import { RollupsService } from '@tanfang/server/modules/rollups/rollups.service.js';
 import { generateElders, generateVisiting } from './province.js';
+import { visitorAccount } from './accounts.js';
 import { percentile, report, type Row } from './report.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -68,16 +72,34 @@ async function prepare(
   // The data set's heating-season campaign would require its checks on some elders' forms; this
   // benchmark measures plain monthly visits.
   await database.db.deleteFrom('campaigns').execute();
-  // The month's windows are in the rollup, so each visit also updates its window and its
-  // village's counts (as on a live server, which plans the month ahead of the first visit).
+  await planCurrentMonth(database, '2106');
+  return accounts(database, '2106');
+}
+
+/**
+ * The month's windows are in the rollup, so each visit also updates its window and its village's
+ * counts (as on a live server, which plans the month ahead of the first visit).
+ */
+async function planCurrentMonth(database: Database, region: string): Promise<void> {
   const rollups = new RollupsService(database.db, new RegionsService(database.db));
   const t0 = performance.now();
-  await rollups.ensurePlanned('2106', RollupsService.currentMonth());
-  log(`  探访率汇总（本月）：${((performance.now() - t0) / 1000).toFixed(1)} 秒`);
+  await rollups.ensurePlanned(region, RollupsService.currentMonth());
+  console.log(`  探访率汇总（本月）：${((performance.now() - t0) / 1000).toFixed(1)} 秒`);
+}
+
+/**
+ * One 探访人员 account per client, for the first visitors of `scope` (by id), and the elders each
+ * visits today. Safe to run again on a data set it ran on before.
+ */
+async function accounts(
+  database: Database,
+  scope: string,
+): Promise<{ user: string; elders: string[] }[]> {
   const hash = await hashPassword(PASSWORD);
   const visitors = await database.db
     .selectFrom('visitors')
     .select(['id', 'region_code'])
+    .where('region_code', 'like', `${scope}%`)
     .orderBy('id')
     .limit(CLIENTS)
     .execute();
@@ -85,25 +107,20 @@ async function prepare(
   for (const [i, v] of visitors.entries()) {
     const id = `00000000-0000-7000-8000-${String(200000000000 + i)}`;
     const username = `load-visitor-${i}`;
-    await database.db
-      .insertInto('users')
-      .values({
-        id,
-        username,
-        display_name: `探访员${i}`,
-        role: 'visitor',
-        jurisdiction: v.region_code,
-        phone: null,
-        password_hash: hash,
-      })
-      .execute();
-    await database.db.updateTable('visitors').set({ user_id: id }).where('id', '=', v.id).execute();
+    await visitorAccount(database, {
+      id,
+      username,
+      displayName: `探访员${i}`,
+      visitor: v,
+      passwordHash: hash,
+    });
     // The elders they visit today (the data set has some who died during the year).
     const assigned = await database.db
       .selectFrom('assignments')
       .innerJoin('elders', 'elders.id', 'assignments.elder_id')
       .select('assignments.elder_id')
       .where('assignments.visitor_id', '=', v.id)
+      .where('assignments.end_date', 'is', null)
       .where('elders.status', '=', 'active')
       .execute();
     out.push({ user: username, elders: assigned.map((a) => a.elder_id) });
@@ -322,10 +339,10 @@ async function benchOne(
   kind: string,
   serverEnv: Record<string, string>,
   database: Database,
-  elders: number,
+  setUp: (database: Database) => Promise<{ user: string; elders: string[] }[]>,
   rawUrl: string | null,
 ): Promise<Row[]> {
-  const clients = await prepare(database, elders);
+  const clients = await setUp(database);
   await database.close();
   const { url, child } = await startServer(serverEnv);
   try {
@@ -411,14 +428,38 @@ if (process.env['BENCH_SKIP_PGLITE'] !== '1') {
       'PGlite',
       { TANFANG_DATA_DIR: dir, TANFANG_ENCRYPTION_KEY: key },
       database,
-      20_000,
+      (d) => prepare(d, 20_000),
       null,
     )),
   );
   fs.rmSync(dir, { recursive: true, force: true });
 }
 const url = process.env['BENCH_DATABASE_URL'];
-if (url) {
+const province = process.env['BENCH_PROVINCE'] === '1';
+if (url && province) {
+  // The province data set of the rollup and schedule benchmarks (1,000,000 elders, 12 months of
+  // visits), as issue 7 asks: visitors of 沈阳, outside 丹东's heating-season campaign.
+  const u = new URL(url);
+  u.pathname = '/tanfang_bench_schedule';
+  const database = await openPostgres(u.toString());
+  const elders = await database.db
+    .selectFrom('elders')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  rows.push(
+    ...(await benchOne(
+      `PostgreSQL 15, province data set (${Number(elders.n).toLocaleString('en')} elders)`,
+      { DATABASE_URL: u.toString(), TANFANG_ENCRYPTION_KEY: key },
+      database,
+      async (d) => {
+        await migrate(d);
+        await planCurrentMonth(d, '21');
+        return accounts(d, '2101');
+      },
+      null,
+    )),
+  );
+} else if (url) {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query('drop database if exists tanfang_bench_visits with (force)');
@@ -432,7 +473,7 @@ if (url) {
       'PostgreSQL 15',
       { DATABASE_URL: u.toString(), TANFANG_ENCRYPTION_KEY: key },
       database,
-      100_000,
+      (d) => prepare(d, 100_000),
       u.toString(),
     )),
   );
