@@ -543,7 +543,9 @@ export type VisitTimes = Pick<VisitFact, 'visitedAt' | 'enteredAt' | 'method'>;
 
 /**
  * Adds obligations to a tally without building them: what `addToTally(evaluateSchedule(…))` gives,
- * for counts over many elders. `visits` must hold each visit once, oldest first.
+ * for counts over many elders. `visits` must hold each visit once, oldest first and, at the same
+ * time, by id (as `evaluateSchedule` orders them: the first counting visit decides whether the
+ * window was entered late).
  */
 export function tallySchedule(
   tally: ScheduleTally,
