@@ -1,19 +1,28 @@
 /**
  * Keeps the visit-rate rollup ready without a nightly batch: at start and every interval it plans
  * the current month of every province that has elders (a no-op once planned, so the first reader
- * of a new month does not wait for it), and recomputes the windows of the visits entered in the
- * last five minutes (the safety net of `RollupsService.reconcile`).
+ * of a new month does not wait for it), and recomputes the windows of the visits entered since
+ * a little before the previous round began — the last five minutes at the first round (the safety
+ * net of `RollupsService.reconcile`).
  */
 import type { Executor } from '../../context.js';
 import { RollupsService } from './rollups.service.js';
 
-/** How far back each round reconciles. */
+/** How far back the first round reconciles. */
 const RECONCILE_MS = 5 * 60_000;
+/**
+ * How far before the previous round's start the next one looks again: a visit is stamped when
+ * its request is handled and committed when its batch is written, so one stamped just before a
+ * round may commit just after it.
+ */
+const OVERLAP_MS = 30_000;
 
 /** The rollup's background upkeep in the server process. */
 export class RollupMaintenance {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** When the last round that completed began. */
+  private lastRound: number | undefined;
 
   constructor(
     private readonly db: Executor,
@@ -25,13 +34,17 @@ export class RollupMaintenance {
   /** One round at `now`. */
   async tick(now = Date.now()): Promise<void> {
     const month = RollupsService.currentMonth(now);
+    // Every province loaded (one without elders is planned at once): reading which provinces
+    // have elders took a scan of the whole ledger every minute.
     const provinces = await this.db
-      .selectFrom('elders')
-      .select((eb) => eb.fn<string>('substr', ['village_code', eb.val(1), eb.val(2)]).as('p'))
-      .distinct()
+      .selectFrom('regions')
+      .select('code')
+      .where('level', '=', 'province')
       .execute();
-    for (const { p } of provinces) await this.rollups.ensurePlanned(p, month);
-    await this.rollups.reconcile(new Date(now - RECONCILE_MS));
+    for (const { code } of provinces) await this.rollups.ensurePlanned(code, month);
+    const since = this.lastRound === undefined ? now - RECONCILE_MS : this.lastRound - OVERLAP_MS;
+    await this.rollups.reconcile(new Date(since), new Date(now));
+    this.lastRound = now;
   }
 
   /** Runs a round now and then every interval (never two at once). */

@@ -8,11 +8,13 @@ import {
   type VisitMethod,
   type VisitRateDto,
 } from '@tanfang/domain';
-import { beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it, vi } from 'vitest';
 import type { RequestContext } from '../../context.js';
 import { DONGCHA, buildElder, buildVisitor, idNumber } from '../../test/factories.js';
 import { describeEachDatabase, type Client } from '../../test/harness.js';
 import { insertVisitRecords, type VisitRecord } from '../visits/visits.repository.js';
+import { RollupMaintenance } from './maintenance.js';
+import { RollupsService } from './rollups.service.js';
 
 const TOWNSHIP = DONGCHA.slice(0, 9);
 const COUNTY = DONGCHA.slice(0, 6);
@@ -174,8 +176,9 @@ describeEachDatabase('the visit-rate rollup', (env) => {
     const drift = await rollups().verify(COUNTY, month1);
     expect(drift.length).toBeGreaterThan(0);
     // A round over visits entered before it finds nothing to do.
-    expect(await rollups().reconcile(new Date(enteredAt + 1))).toBe(0);
-    expect(await rollups().reconcile(new Date(enteredAt - 60_000))).toBe(1);
+    const after = new Date(enteredAt + 60_000);
+    expect(await rollups().reconcile(new Date(enteredAt + 1), after)).toBe(0);
+    expect(await rollups().reconcile(new Date(enteredAt - 60_000), after)).toBe(1);
     expect(await rollups().verify(COUNTY, month1)).toEqual([]);
     const rate = await rollups().rate(
       ctxOf(county),
@@ -184,7 +187,35 @@ describeEachDatabase('the visit-rate rollup', (env) => {
     );
     expect(rate.total).toMatchObject({ due: 6, onTime: 2, notVisited: 4 });
     // Run again, it finds the window right and changes nothing.
-    expect(await rollups().reconcile(new Date(enteredAt - 60_000))).toBe(0);
+    expect(await rollups().reconcile(new Date(enteredAt - 60_000), after)).toBe(0);
+  });
+
+  it('plans the current month in the background, and reconciles from a little before the previous round', async () => {
+    const upkeep = new RollupMaintenance(env().database.db, rollups(), 60_000, {
+      error: () => undefined,
+    });
+    const reconcile = vi.spyOn(rollups(), 'reconcile');
+    try {
+      const t0 = Date.now();
+      await upkeep.tick(t0);
+      await upkeep.tick(t0 + 60_000);
+      // The first round looks back five minutes; the next one to half a minute before the first
+      // began.
+      expect(
+        reconcile.mock.calls.map(([since, until]) => [since.getTime(), until?.getTime()]),
+      ).toEqual([
+        [t0 - 5 * 60_000, t0],
+        [t0 - 30_000, t0 + 60_000],
+      ]);
+      const planned = await env()
+        .database.db.selectFrom('rollup_months')
+        .select('region_code')
+        .where('month', '=', RollupsService.currentMonth(t0))
+        .execute();
+      expect(planned.map((r) => r.region_code)).toContain('21');
+    } finally {
+      reconcile.mockRestore();
+    }
   });
 
   it('lists the elders not visited, and refuses another county and a bad period, naming the field', async () => {

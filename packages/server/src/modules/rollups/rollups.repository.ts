@@ -169,12 +169,16 @@ export function refreshElderWindows(
 }
 
 /**
- * The safety net: refreshes the windows a visit entered since `since` should have improved but
- * did not (a window planned in the instant the visit was written, each unseen by the other).
+ * The safety net: refreshes the windows a visit entered in [since, until) should have improved
+ * but did not (a window planned in the instant the visit was written, each unseen by the other).
  * Finding them reads one window per visit and locks nothing; only those are refreshed, so on a
  * busy server a round that finds nothing wrong writes nothing and blocks no recording.
  */
-export async function refreshWindowsOfVisitsSince(db: Executor, since: Date): Promise<number> {
+export async function refreshWindowsOfVisitsSince(
+  db: Executor,
+  since: Date,
+  until: Date,
+): Promise<number> {
   const { rows } = await sql<{ elder_id: string; window_start: Date }>`
     select distinct w.elder_id, w.window_start from visits v
     cross join lateral (
@@ -184,7 +188,8 @@ export async function refreshWindowsOfVisitsSince(db: Executor, since: Date): Pr
       where c.elder_id = v.elder_id and c.window_start <= v.visited_at
       order by c.window_start desc
       limit 1) w
-    where v.entered_at >= ${since} and v.visited_at < w.window_end and not v.unverified
+    where v.entered_at >= ${since} and v.entered_at < ${until}
+      and v.visited_at < w.window_end and not v.unverified
       and v.method = any(w.counted_methods)
       and (w.visit_id is null or (v.visited_at, v.id) < (w.visited_at, w.visit_id))`.execute(db);
   if (rows.length === 0) return 0;
