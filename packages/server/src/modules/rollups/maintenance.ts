@@ -1,6 +1,6 @@
 /**
  * Keeps the visit-rate rollup ready without a nightly batch: at start and every interval it plans
- * the current month of every province that has elders (a no-op once planned, so the first reader
+ * the current month of every loaded province (a no-op once planned, so the first reader
  * of a new month does not wait for it), and recomputes the windows of the visits entered since
  * a little before the previous round began — the last five minutes at the first round (the safety
  * net of `RollupsService.reconcile`).
