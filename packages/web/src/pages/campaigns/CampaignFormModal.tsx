@@ -107,6 +107,28 @@ const wallClockProps = {
 };
 
 /** Where the form's dropdowns open: in the dialog's scrolling wrapper, so they move with it. */
+/** A required date and time to the minute, in China time (开始时间, 结束时间). */
+function DateTimeItem({ label, name, extra }: { label: string; name: string; extra: string }) {
+  return (
+    <Form.Item
+      label={label}
+      name={name}
+      required
+      rules={[{ required: true, message: `请选择${label}` }]}
+      extra={extra}
+      {...wallClockProps}
+    >
+      <DatePicker
+        showTime={{ format: 'HH:mm' }}
+        needConfirm={false}
+        format="YYYY-MM-DD HH:mm"
+        style={{ width: '100%' }}
+        placeholder={`请选择${label}`}
+      />
+    </Form.Item>
+  );
+}
+
 function popupInDialog(trigger?: HTMLElement): HTMLElement {
   return trigger?.closest<HTMLElement>('.ant-modal-wrap') ?? document.body;
 }
@@ -262,40 +284,10 @@ export function CampaignFormModal({ onClose, onSaved }: CampaignFormModalProps) 
               </Form.Item>
             </Col>
             <Col {...half}>
-              <Form.Item
-                label="开始时间"
-                name="startsAt"
-                required
-                rules={[{ required: true, message: '请选择开始时间' }]}
-                extra="最早可追溯 7 天"
-                {...wallClockProps}
-              >
-                <DatePicker
-                  showTime={{ format: 'HH:mm' }}
-                  needConfirm={false}
-                  format="YYYY-MM-DD HH:mm"
-                  style={{ width: '100%' }}
-                  placeholder="请选择开始时间"
-                />
-              </Form.Item>
+              <DateTimeItem label="开始时间" name="startsAt" extra="最早可追溯 7 天" />
             </Col>
             <Col {...half}>
-              <Form.Item
-                label="结束时间"
-                name="endsAt"
-                required
-                rules={[{ required: true, message: '请选择结束时间' }]}
-                extra="须晚于开始时间，专项最长一年"
-                {...wallClockProps}
-              >
-                <DatePicker
-                  showTime={{ format: 'HH:mm' }}
-                  needConfirm={false}
-                  format="YYYY-MM-DD HH:mm"
-                  style={{ width: '100%' }}
-                  placeholder="请选择结束时间"
-                />
-              </Form.Item>
+              <DateTimeItem label="结束时间" name="endsAt" extra="须晚于开始时间，专项最长一年" />
             </Col>
             <Col span={24}>
               <Form.Item
