@@ -271,6 +271,12 @@ export const PROOF_LIMITS = {
   lateEntryDays: 3,
   /** Farther than this from the median of the elder's earlier in-person visits. */
   farKm: 2,
+  /**
+   * How many of the elder's last located in-person visits make the reference (their median):
+   * enough that a few odd locations do not move it, few enough that it follows an elder who moved
+   * house after six visits — and a recording reads at most this many earlier visits.
+   */
+  referenceVisits: 10,
   /** GPS accuracy worse than this many metres. */
   weakAccuracyM: 500,
 } as const;

@@ -32,6 +32,7 @@ import {
   type SpotCheckSampleDto,
   type VisitLocation,
   childCodeLength,
+  PROOF_LIMITS,
 } from '@tanfang/domain';
 import type { Executor, RequestContext } from '../../context.js';
 import { isSealed, type Vault } from '../../crypto.js';
@@ -558,13 +559,13 @@ export class SpotChecksService {
     ]);
     return rows.map((r) => {
       const location = (r.location ?? null) as VisitLocation | null;
-      // The reference is the last 50 located in-person visits before this one, as when recorded.
+      // The reference is the last located in-person visits before this one, as when recorded.
       const earlier =
         r.method === 'in_person'
           ? located
               .filter((v) => v.elder_id === r.elder_id && v.id !== r.visit_id)
               .filter((v) => v.visited_at < r.visited_at)
-              .slice(-50)
+              .slice(-PROOF_LIMITS.referenceVisits)
               .map((v) => v.location as VisitLocation)
           : [];
       const proof = proofFlags({

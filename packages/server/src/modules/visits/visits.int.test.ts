@@ -416,6 +416,41 @@ describeEachDatabase('recording visits', (env) => {
     expect(read.json().proof.flags.map((f: { code: string }) => f.code)).toEqual(['far_location']);
   });
 
+  it('takes the last ten located in-person visits as the reference, so it follows an elder who moved', async () => {
+    const e = await village.post(
+      '/api/elders',
+      buildElder({ name: '钱淑珍', idNumber: idNumber() }),
+    );
+    expect(e.statusCode, e.body).toBe(201);
+    const moved = e.json().id as string;
+    const assigned = await village.post('/api/assignments', {
+      elderIds: [moved],
+      visitorId,
+      role: 'primary',
+    });
+    expect(assigned.statusCode, assigned.body).toBe(201);
+    const record = async (hoursAgo: number, lat: number) => {
+      const r = await visitor.post(
+        '/api/visits',
+        buildVisit(moved, {
+          visitedAt: iso(hoursAgo * HOUR),
+          location: { lat, lng: 124.78, accuracy: 15, capturedAt: iso(hoursAgo * HOUR) },
+        }),
+      );
+      expect(r.statusCode, r.body).toBe(201);
+      return (r.json().proof.flags as { code: string }[]).map((f) => f.code);
+    };
+    // Twelve visits at the old home (40.73), then the elder lives with a daughter 10 km north.
+    for (let h = 60; h > 48; h--) expect(await record(h, 40.73)).toEqual([]);
+    // The first six there are far from the median of the ten before each (the sixth: 5 km)…
+    for (let h = 40; h > 34; h--) expect(await record(h, 40.82)).toEqual(['far_location']);
+    // …after six of the last ten, the reference has moved with the elder.
+    expect(await record(34, 40.82)).toEqual([]);
+    expect(await record(33, 40.82)).toEqual([]);
+    // The old home is now the far place.
+    expect(await record(32, 40.73)).toEqual(['far_location']);
+  });
+
   it('lists an elder’s visits of a year, newest first, for staff and the elder’s visitor, and logs the read', async () => {
     const year = new Date(Date.now() + 8 * HOUR).getUTCFullYear();
     const res = await village.get(`/api/elders/${elderId}/visits?year=${year}`);

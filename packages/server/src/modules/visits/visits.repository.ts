@@ -1,6 +1,6 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../context.js';
-import type { ChecklistItem, VisitLocation } from '@tanfang/domain';
+import { PROOF_LIMITS, type ChecklistItem, type VisitLocation } from '@tanfang/domain';
 import type { FindingsTable, VisitsTable } from '../../db/schema.js';
 import { toRow, type AuditInsert } from '../audit/audit.repository.js';
 import { applyVisitsCtes } from '../rollups/rollups.repository.js';
@@ -132,7 +132,7 @@ export interface RecordingFacts {
   named: { id: string; name: string; type: string; status: string; region_code: string } | null;
   /** Campaigns in force at the visit for the elder's village (selectors and checklist). */
   campaigns: { tiers: string[]; categories: string[]; checklist: ChecklistItem[] }[];
-  /** Locations of the elder's last 50 in-person visits before this one. */
+  /** Locations of the elder's last located in-person visits before this one (the reference). */
   earlier: VisitLocation[];
   /** The finding deadlines the elder's village and the regions enclosing it set (merged). */
   deadlines: DeadlineOverrides;
@@ -206,7 +206,7 @@ export async function recordingFacts(
          select location from visits
          where elder_id = p.elder_id and method = 'in_person' and location is not null
            and visited_at < p.visited_at
-         order by visited_at desc limit 50) l) as earlier,
+         order by visited_at desc limit ${PROOF_LIMITS.referenceVisits}) l) as earlier,
       ${mergedOverridesSql(sql`(select village_code from elders where id = p.elder_id)`)}
         as deadlines
     from jsonb_to_recordset(${JSON.stringify(params)}::jsonb) as p(idx int, elder_id uuid,

@@ -27,6 +27,7 @@ import {
   type VisitDto,
   type VisitLocation,
   type VisitorType,
+  PROOF_LIMITS,
 } from '@tanfang/domain';
 import type { Executor, RequestContext } from '../../context.js';
 import {
@@ -526,8 +527,8 @@ export class VisitsService {
         r.method === 'in_person'
           ? (locatedBy.get(r.elder_id) ?? [])
               .filter((v) => v.id !== r.id && v.visited_at < r.visited_at)
-              // The reference is the last 50 in-person visits before this one, as when recorded.
-              .slice(-50)
+              // The reference is the last located in-person visits before this one, as when recorded.
+              .slice(-PROOF_LIMITS.referenceVisits)
               .map((v) => v.location as VisitLocation)
           : [];
       const proof = proofFlags({
