@@ -132,7 +132,10 @@ export interface RecordingFacts {
   named: { id: string; name: string; type: string; status: string; region_code: string } | null;
   /** Campaigns in force at the visit for the elder's village (selectors and checklist). */
   campaigns: { tiers: string[]; categories: string[]; checklist: ChecklistItem[] }[];
-  /** Locations of the elder's last located in-person visits before this one (the reference). */
+  /**
+   * Locations of the elder's last located in-person visits before this one (the reference);
+   * empty unless asked for (`located`).
+   */
   earlier: VisitLocation[];
   /** The finding deadlines the elder's village and the regions enclosing it set (merged). */
   deadlines: DeadlineOverrides;
@@ -148,6 +151,8 @@ export interface RecordingFactsQuery {
   /** China date of the recording (assignments in force). */
   today: string;
   visitedAt: Date;
+  /** Whether the recording is a located in-person visit (only then are earlier ones read). */
+  located: boolean;
 }
 
 /**
@@ -166,6 +171,7 @@ export async function recordingFacts(
     visitor_id: q.visitorId,
     today: q.today,
     visited_at: q.visitedAt.toISOString(),
+    located: q.located,
   }));
   const { rows } = await sql<{
     elder: ElderForVisit | null;
@@ -204,13 +210,14 @@ export async function recordingFacts(
            and c.starts_at <= p.visited_at and c.ends_at > p.visited_at) as campaigns,
       (select coalesce(json_agg(l.location), '[]'::json) from (
          select location from visits
-         where elder_id = p.elder_id and method = 'in_person' and location is not null
-           and visited_at < p.visited_at
+         where p.located and elder_id = p.elder_id and method = 'in_person'
+           and location is not null and visited_at < p.visited_at
          order by visited_at desc limit ${PROOF_LIMITS.referenceVisits}) l) as earlier,
       ${mergedOverridesSql(sql`(select village_code from elders where id = p.elder_id)`)}
         as deadlines
     from jsonb_to_recordset(${JSON.stringify(params)}::jsonb) as p(idx int, elder_id uuid,
-      visit_id uuid, user_id uuid, visitor_id uuid, today date, visited_at timestamptz)
+      visit_id uuid, user_id uuid, visitor_id uuid, today date, visited_at timestamptz,
+      located boolean)
     order by p.idx`.execute(db);
   return rows.map((r) => ({
     elder: r.elder,

@@ -210,6 +210,8 @@ export class VisitsService {
       visitorId: ctx.actor.role === 'visitor' ? null : (input.visitorId ?? null),
       today: localDateOf(now),
       visitedAt: new Date(visitedAt),
+      // Only a located in-person visit is compared with the earlier ones.
+      located: input.method === 'in_person' && (input.location ?? null) !== null,
     });
     const elder = facts.elder;
     if (!elder || !isWithinJurisdiction(elder.village_code, ctx.actor.jurisdiction))
