@@ -514,11 +514,13 @@ function monthStart(spec: RowSpec, m: number): { ms: number; days: number } {
  * The visits of month `m`: 95% of the living elders, 8% of them twice (11 days apart), on one of
  * the month's first 27 days between 08:00 and 16:00 China time; 3% entered 12 days late by the
  * village (from paper), the rest within the hour by the visitor; half in person, a quarter each by
- * phone and video. An elder who died is not visited from that day on.
+ * phone and video. An elder who died is not visited from that day on. A late entry that would fall
+ * after the moment the data set describes (the last month's late paper forms) is not entered yet.
  */
 function* visitsOf(l: Layout, m: number): Generator<VisitDraw> {
   const rng = new Rng();
   const { ms: start } = monthStart(l.spec, m);
+  const now = nowOf(l.spec);
   const registered = dayOf(REGISTERED);
   const n = l.elderIds.length - 1;
   // Visit ordinals (×4 for findings, ×16 for their events) stay below 2³², so ids are unique.
@@ -556,6 +558,7 @@ function* visitsOf(l: Layout, m: number): Generator<VisitDraw> {
       d.visitedMs = visitedMs + seconds * 1000;
       d.late = late;
       d.enteredMs = late ? d.visitedMs + 12 * DAY : d.visitedMs + (5 + (seconds % 50)) * MINUTE;
+      if (d.enteredMs >= now) continue;
       d.method = method;
       // The campaign's checks are part of the form while it is in force when the visit is entered.
       const campaign = inCampaign && d.enteredMs >= CAMPAIGN_FROM && d.enteredMs < CAMPAIGN_TO;

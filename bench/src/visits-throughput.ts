@@ -458,6 +458,6 @@ if (url && province) {
   );
 }
 report('Visit submission throughput (issue 5)', rows, [
-  `${CLIENTS} clients in one load process (node:http, one kept-alive connection each) against the real server in its own process, on the same 2-core machine as the database; each client is a signed-in 探访人员 submitting prefilled 丹东 visits (new UUIDv7 ids) for their own 50 elders.`,
+  `${CLIENTS} clients in one load process (a lean HTTP/1.1 client, bench/src/http-client.ts: one kept-alive connection each) against the real server in its own process, on the same 2-core machine as the database; each client is a signed-in 探访人员 submitting prefilled 丹东 visits (new UUIDv7 ids) for their own 50 elders.`,
   'Each visit is fully checked (jurisdiction, assignment, registration date, template, campaign checks) and written with its findings, audit entry and visit-rate rollup update (its window and its village’s counts) in one statement, shared by the visits that arrive meanwhile.',
 ]);

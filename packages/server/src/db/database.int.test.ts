@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../test/harness.js';
-import { DataDirLockedError, openPglite } from './database.js';
+import { DataDirLockedError, PREPARED, openPglite } from './database.js';
 import { migrate } from './migrate.js';
 
 const CLI = fileURLToPath(new URL('../../bin/tanfang.js', import.meta.url));
@@ -24,6 +24,25 @@ describeEachDatabase('the database layer', (env) => {
       t: new Date('2026-11-22T00:00:00Z'),
       j: { a: 1 },
       num: '1.50',
+    });
+  });
+
+  it('prepares a statement marked PREPARED once per PostgreSQL connection, with the same results', async () => {
+    const { database } = env();
+    await database.db.transaction().execute(async (trx) => {
+      const marked = (code: string) =>
+        sql<{ name: string }>`${sql.raw(PREPARED)} select name from regions where code = ${code}`
+          .execute(trx)
+          .then((r) => r.rows);
+      expect(await marked('21')).toEqual([{ name: '辽宁省' }]);
+      expect(await marked('2106')).toEqual([{ name: '丹东市' }]);
+      const { rows } = await sql<{ statement: string }>`
+        select statement from pg_prepared_statements where name like 'tf\_%'`.execute(trx);
+      // PGlite runs it unprepared; a PostgreSQL connection keeps it, once, for the next call.
+      if (database.kind === 'postgres') {
+        expect(rows).toHaveLength(1);
+        expect(rows[0]!.statement).toContain('select name from regions where code = $1');
+      } else expect(rows).toEqual([]);
     });
   });
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -115,6 +116,41 @@ function getTypeParser(oid: number, format?: 'text' | 'binary'): (value: string)
   return pg.types.getTypeParser(oid, format ?? 'text');
 }
 
+/**
+ * Marks a statement to be prepared once per PostgreSQL connection and then only executed: its
+ * text must start with this comment (`sql\`${PREPARED} select …\``) and never change. For the hot
+ * path's batch statements, whose planning costs as much as running them (the recording-facts
+ * statement 0.4 ms to plan, the visits write 0.9 ms, on a warm connection, for ~1.5 and ~2.5 ms
+ * of execution). PGlite ignores the comment.
+ */
+export const PREPARED = '/* prepared */';
+
+const names = new Map<string, string>();
+/** The statement name of a text: stable per text, so two texts never share a name. */
+function statementName(text: string): string | undefined {
+  let name = names.get(text);
+  if (!name) {
+    // A marked text that varied would prepare without end: past a few dozen, stop preparing.
+    if (names.size >= 64) return undefined;
+    name = `tf_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
+    names.set(text, name);
+  }
+  return name;
+}
+
+/** Makes a pool client run statements marked PREPARED as named (prepared) statements. */
+function preparing(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  (client as { query: unknown }).query = (...args: unknown[]) => {
+    const [text, values] = args;
+    if (typeof text === 'string' && text.startsWith(PREPARED) && typeof args[2] !== 'function') {
+      const name = statementName(text);
+      if (name) return query({ name, text, values });
+    }
+    return query(...args);
+  };
+}
+
 /** The URL with its password hidden, for messages. */
 export function redactUrl(url: string): string {
   try {
@@ -140,6 +176,7 @@ export async function openPostgres(url: string, poolSize = 10): Promise<Database
     types: { getTypeParser: getTypeParser as typeof pg.types.getTypeParser },
   });
   pool.on('error', (error) => console.error(`PostgreSQL 连接错误：${error.message}`));
+  pool.on('connect', preparing);
   try {
     const client = await pool.connect();
     client.release();

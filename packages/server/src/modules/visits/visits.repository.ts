@@ -2,6 +2,7 @@ import { sql, type Insertable, type Selectable } from 'kysely';
 import type { Executor } from '../../context.js';
 import { PROOF_LIMITS, type ChecklistItem, type VisitLocation } from '@tanfang/domain';
 import type { FindingsTable, VisitsTable } from '../../db/schema.js';
+import { PREPARED } from '../../db/database.js';
 import { toRow, type AuditInsert } from '../audit/audit.repository.js';
 import { applyVisitsCtes } from '../rollups/rollups.repository.js';
 import { mergedOverridesSql, type DeadlineOverrides } from '../findings/deadlines.repository.js';
@@ -182,7 +183,7 @@ export async function recordingFacts(
     campaigns: RecordingFacts['campaigns'];
     earlier: VisitLocation[];
     deadlines: DeadlineOverrides;
-  }>`
+  }>`${sql.raw(PREPARED)}
     select
       (select row_to_json(e) from (
          select id, name, county_code, village_code, tier, categories, status,
@@ -288,7 +289,7 @@ export async function insertVisitRecords(
   const attachments = records.flatMap((r) =>
     r.attachmentIds.map((id) => ({ id, visit_id: r.visit.id, elder_id: r.visit.elder_id })),
   );
-  const { rows } = await sql<{ id: string; attached: number }>`
+  const { rows } = await sql<{ id: string; attached: number }>`${sql.raw(PREPARED)}
     with x as (
       select * from jsonb_to_recordset(${JSON.stringify(visits)}::jsonb) as x(id uuid,
         elder_id uuid, county_code text, village_code text, visitor_id uuid,
