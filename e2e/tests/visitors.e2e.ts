@@ -81,6 +81,8 @@ async function rowWithPrimary(
     .filter({ has: rows.page().getByTestId('primary-visitor') })
     .filter({ hasNotText: not })
     .first();
+  // Fails with the poll's message, instead of waiting out the test, if no such row shows up.
+  await poll(() => row.count()).toBe(1);
   const elder = (await row.locator('a').first().innerText()).trim();
   const visitor = (await row.getByTestId('primary-visitor').innerText()).trim();
   return { row: rows.filter({ hasText: elder }).first(), elder, visitor };
