@@ -179,6 +179,12 @@ async function login(url: string, username: string): Promise<{ cookie: string; c
 }
 
 /**
+ * The clients submitting visits for `seconds`; returns per-request latencies and errors.
+ * With `rate` (visits/s over all clients) each client sends on a fixed schedule, one request at a
+ * time, and a latency counts from when the request was due (so a server that falls behind is
+ * charged for the wait, not hidden by it); without, each client sends again as soon as answered
+ * (the saturation throughput).
+ *
  * The clients' HTTP: one kept-alive connection per client through `LeanConnection`, which writes
  * each request as one string and parses just the status and the body. `fetch` (undici behind a
  * web-streams layer) spent most of a core of this 2-core machine on the load alone at 1,000
@@ -206,9 +212,9 @@ async function load(
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
   const interval = rate ? (1000 * clients.length) / rate : 0;
+  const { hostname, port } = new URL(url);
   await Promise.all(
     clients.map(async (c, ci) => {
-      const { hostname, port } = new URL(url);
       const connection = new LeanConnection(hostname, Number(port));
       let n = 0;
       // Clients start spread over one interval, so the load is even from the first second.

@@ -417,19 +417,6 @@ export function elderPhonesOf(db: Executor, elderId: string) {
     .executeTakeFirstOrThrow();
 }
 
-/** The located in-person visits of elders, oldest first (the reference of the far-location flag). */
-export function locatedInPersonVisitsOf(db: Executor, elderIds: string[]) {
-  if (elderIds.length === 0) return Promise.resolve([]);
-  return db
-    .selectFrom('visits')
-    .select(['id', 'elder_id', 'visited_at', 'location'])
-    .where('elder_id', 'in', elderIds)
-    .where('method', '=', 'in_person')
-    .where('location', 'is not', null)
-    .orderBy('visited_at')
-    .execute();
-}
-
 /**
  * The spot-check pass rate (抽查通过率) of a region over the sampled months [from, to) ('YYYY-MM';
  * a year is ('2026-01', '2027-01')): the items of the region's villages in samples of those months,

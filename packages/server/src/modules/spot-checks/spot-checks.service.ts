@@ -32,7 +32,6 @@ import {
   type SpotCheckSampleDto,
   type VisitLocation,
   childCodeLength,
-  PROOF_LIMITS,
 } from '@tanfang/domain';
 import type { Executor, RequestContext } from '../../context.js';
 import { isSealed, type Vault } from '../../crypto.js';
@@ -45,6 +44,8 @@ import {
   parseInput,
 } from '../../http/errors.js';
 import { audit } from '../audit/audit.service.js';
+import { locatedInPersonVisits } from '../visits/visits.repository.js';
+import { referenceLocations } from '../visits/visits.service.js';
 import type { RegionsService } from '../regions/regions.service.js';
 import type { RollupsService } from '../rollups/rollups.service.js';
 import {
@@ -63,7 +64,6 @@ import {
   insertSample,
   itemsOfSample,
   listSamples,
-  locatedInPersonVisitsOf,
   lockItem,
   lockItemsOfSample,
   lockVisitOf,
@@ -554,20 +554,12 @@ export class SpotChecksService {
     rows: ItemView[],
     names: Map<string, { name: string; fullName: string }>,
   ): Promise<SpotCheckItemDto[]> {
-    const located = await locatedInPersonVisitsOf(this.db, [
+    const located = await locatedInPersonVisits(this.db, [
       ...new Set(rows.filter((r) => r.method === 'in_person').map((r) => r.elder_id)),
     ]);
     return rows.map((r) => {
       const location = (r.location ?? null) as VisitLocation | null;
-      // The reference is the last located in-person visits before this one, as when recorded.
-      const earlier =
-        r.method === 'in_person'
-          ? located
-              .filter((v) => v.elder_id === r.elder_id && v.id !== r.visit_id)
-              .filter((v) => v.visited_at < r.visited_at)
-              .slice(-PROOF_LIMITS.referenceVisits)
-              .map((v) => v.location as VisitLocation)
-          : [];
+      const earlier = referenceLocations(located, { ...r, id: r.visit_id });
       const proof = proofFlags({
         visitedAt: r.visited_at.toISOString(),
         enteredAt: r.entered_at.toISOString(),

@@ -108,12 +108,13 @@ export function findingsOfVisits(db: Executor, visitIds: string[]): Promise<Find
     .execute();
 }
 
-/** The elder's in-person visits with a location (the reference for far_location), oldest first. */
-export function locatedInPersonVisits(db: Executor, elderId: string) {
+/** The located in-person visits of these elders (the references for far_location), oldest first. */
+export function locatedInPersonVisits(db: Executor, elderIds: string[]) {
+  if (elderIds.length === 0) return Promise.resolve([]);
   return db
     .selectFrom('visits')
-    .select(['id', 'visited_at', 'location'])
-    .where('elder_id', '=', elderId)
+    .select(['id', 'elder_id', 'visited_at', 'location'])
+    .where('elder_id', 'in', elderIds)
     .where('method', '=', 'in_person')
     .where('location', 'is not', null)
     .orderBy('visited_at')

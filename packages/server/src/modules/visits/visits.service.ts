@@ -135,6 +135,27 @@ function checklistOf(
   return [...items.values()];
 }
 
+/** A located in-person visit, as `locatedInPersonVisits` reads it. */
+export type LocatedVisit = Awaited<ReturnType<typeof locatedInPersonVisits>>[number];
+
+/**
+ * The reference of a visit's far_location flag, as when it was recorded: the locations of the
+ * elder's last located in-person visits before it (`PROOF_LIMITS.referenceVisits`), from
+ * `located` (any elders', oldest first). Empty unless the visit was in person.
+ */
+export function referenceLocations(
+  located: readonly LocatedVisit[],
+  visit: { id: string; elder_id: string; visited_at: Date; method: string },
+): VisitLocation[] {
+  if (visit.method !== 'in_person') return [];
+  return located
+    .filter(
+      (v) => v.elder_id === visit.elder_id && v.id !== visit.id && v.visited_at < visit.visited_at,
+    )
+    .slice(-PROOF_LIMITS.referenceVisits)
+    .map((v) => v.location as VisitLocation);
+}
+
 /** Visit records (探访记录): recording (idempotent by the client's id) and reading. */
 export class VisitsService {
   /** Concurrent recordings read their facts in one statement… */
@@ -517,22 +538,14 @@ export class VisitsService {
       ),
       attachmentsOfVisits(this.db, ids),
       findingsOfVisits(this.db, ids),
-      Promise.all(elderIds.map(async (e) => [e, await locatedInPersonVisits(this.db, e)] as const)),
+      locatedInPersonVisits(this.db, elderIds),
     ]);
-    const locatedBy = new Map(located);
     const out: VisitDto[] = [];
     for (const r of rows) {
       const found = await this.templates.find(r.template_key, r.template_version);
       const visitor = r.visitor_id ? visitors.get(r.visitor_id) : undefined;
       const location = (r.location ?? null) as VisitLocation | null;
-      const earlier =
-        r.method === 'in_person'
-          ? (locatedBy.get(r.elder_id) ?? [])
-              .filter((v) => v.id !== r.id && v.visited_at < r.visited_at)
-              // The reference is the last located in-person visits before this one, as when recorded.
-              .slice(-PROOF_LIMITS.referenceVisits)
-              .map((v) => v.location as VisitLocation)
-          : [];
+      const earlier = referenceLocations(located, r);
       const proof = proofFlags({
         visitedAt: r.visited_at.toISOString(),
         enteredAt: r.entered_at.toISOString(),
